@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `thongke` command; the code runs from dist/ (built by scripts/setup.mjs).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  console.error('thongke: chưa dựng mã (dist/ trống). Chạy: npm run setup');
+  process.exit(1);
+}
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

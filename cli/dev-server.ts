@@ -1,0 +1,88 @@
+// The Temporal dev server as a child process: `temporal server start-dev` with its SQLite file in
+// THONGKE_HOME, so workflow state survives a restart. Stopped with SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/cli/') ? '../..' : '..');
+
+/** TEMPORAL_CLI, else what scripts/setup.mjs found (.tools/temporal-cli.json), else `temporal` on PATH. */
+export function temporalCli(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TEMPORAL_CLI) return env.TEMPORAL_CLI;
+  const record = join(projectRoot, '.tools', 'temporal-cli.json');
+  if (existsSync(record)) {
+    const found = JSON.parse(readFileSync(record, 'utf8')) as { bin: string | null };
+    if (found.bin) return found.bin;
+  }
+  return 'temporal';
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** True when a Temporal frontend answers at `address` within `timeoutMs`. */
+export async function temporalAnswers(address: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export interface DevServer {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(opts: { home: string; port?: number; startTimeoutMs?: number }): Promise<DevServer> {
+  mkdirSync(opts.home, { recursive: true });
+  const port = opts.port ?? 7233;
+  const address = `127.0.0.1:${port}`;
+  const log = openSync(join(opts.home, 'temporal-server.log'), 'a');
+  const child = spawn(temporalCli(), [
+    'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
+    '--db-filename', join(opts.home, 'temporal.db'), '--log-level', 'warn',
+  ], { stdio: ['ignore', log, log] });
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+  child.on('error', () => (exited = -1));
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+  while (!(await temporalAnswers(address, 1000))) {
+    if (exited !== null) throw new Error(`Temporal dev server exited (code ${exited}); see ${join(opts.home, 'temporal-server.log')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`Temporal dev server did not answer on ${address}; see ${join(opts.home, 'temporal-server.log')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    address,
+    process: child,
+    stop: () =>
+      new Promise<void>((res) => {
+        if (exited !== null) return res();
+        child.once('exit', () => res());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}

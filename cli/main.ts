@@ -1,0 +1,238 @@
+// The `thongke` command. Messages to people are in Vietnamese; machine output (--json, --format)
+// goes to stdout, progress and logs to stderr.
+import { parseArgs } from 'node:util';
+import { readdirSync, statSync, mkdirSync } from 'node:fs';
+import { join, resolve, extname } from 'node:path';
+import { thongkeHome, warehousePath } from '../warehouse/home.js';
+import { withWarehouse } from '../warehouse/db.js';
+import { startWorkers, QUEUES, type Queue } from '../workflows/worker.js';
+import { connectClient, runIngestBatch } from '../workflows/client.js';
+import { temporalAddress } from '../workflows/connection.js';
+import type { BatchProgress, FileSummary } from '../workflows/ingest/types.js';
+import { buildSite } from '../dashboards/build.js';
+import { formatInt } from '../dashboards/format.js';
+import { startDevServer, temporalAnswers, freePort, type DevServer } from './dev-server.js';
+import { runSql, FORMATS, type Format } from './sql.js';
+import { generateDemoWorld } from '../fixtures/demo-world.js';
+
+const USAGE = `thongke — kho dữ liệu thống kê giáo dục
+
+  thongke demo                         tỉnh mẫu: sinh dữ liệu, nạp, biến đổi, dựng trang
+  thongke server [--port 7233]         chạy máy chủ Temporal (dev server) trong THONGKE_HOME
+  thongke worker [--queues ingest,warehouse]
+  thongke ingest <tệp|thư mục>… [--json] [--no-transform]
+  thongke transform                    chạy các phép biến đổi SQL
+  thongke publish                      dựng trang tĩnh vào THONGKE_HOME/site
+  thongke sql "<truy vấn>" [--format table|csv|json|arrow]
+
+Biến môi trường: THONGKE_HOME (mặc định ./thongke-data), TEMPORAL_ADDRESS (mặc định localhost:7233),
+TEMPORAL_NAMESPACE (mặc định default).`;
+
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((res) => {
+    process.once('SIGINT', () => res('SIGINT'));
+    process.once('SIGTERM', () => res('SIGTERM'));
+  });
+}
+
+/** Files to ingest: the files named, and the .xlsx/.xls/.zip files under the folders named, sorted. */
+export function expandInputs(inputs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e));
+    else if (['.xlsx', '.xls', '.zip', '.xlsm'].includes(extname(p).toLowerCase())) out.push(resolve(p));
+  };
+  for (const i of inputs) {
+    const p = resolve(i);
+    if (statSync(p).isFile()) out.push(p);
+    else walk(p);
+  }
+  return out;
+}
+
+function progressPrinter(): (p: BatchProgress) => void {
+  let last = '';
+  return (p) => {
+    const width = 30;
+    const done = p.total ? Math.round((width * p.loaded) / p.total) : width;
+    const line = `[${'█'.repeat(done)}${'░'.repeat(width - done)}] ${p.parsed}/${p.total} tệp đã đọc, ${p.loaded} đã nạp${p.transformed ? ', đã biến đổi' : ''}`;
+    if (line === last) return;
+    last = line;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+    else err(line);
+  };
+}
+
+const STATUS_VI: Record<FileSummary['status'], string> = { loaded: 'đã nạp', rejected: 'bị từ chối', superseded: 'đã thay thế', unchanged: 'không đổi (đã có)' };
+
+function printSummary(files: FileSummary[]): void {
+  const rows = files.map((f) => [f.file, f.form ?? '–', STATUS_VI[f.status], formatInt(f.rows_read), formatInt(f.rows_accepted), formatInt(f.rows_rejected), formatInt(f.rows_ignored)]);
+  const head = ['Tệp', 'Mẫu', 'Kết quả', 'Đọc', 'Nhận', 'Từ chối', 'Bỏ qua'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  const sum = (k: 'rows_read' | 'rows_accepted' | 'rows_rejected' | 'rows_ignored') => files.reduce((s, f) => s + f[k], 0);
+  console.log(`${files.length} tệp: đọc ${formatInt(sum('rows_read'))} dòng, nhận ${formatInt(sum('rows_accepted'))}, từ chối ${formatInt(sum('rows_rejected'))}, bỏ qua ${formatInt(sum('rows_ignored'))}.`);
+  for (const f of files.filter((x) => x.message)) console.log(`  ! ${f.message}`);
+}
+
+async function ingest(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'no-transform': { type: 'boolean' } } });
+  if (!positionals.length) {
+    err('thongke ingest: hãy chỉ ra tệp hoặc thư mục cần nạp');
+    return 2;
+  }
+  const files = expandInputs(positionals);
+  const client = await connectClient();
+  try {
+    const result = await runIngestBatch(client, { files, transform: !values['no-transform'] }, values.json ? undefined : progressPrinter());
+    if (process.stderr.isTTY && !values.json) err('');
+    if (values.json) {
+      const out = result.files.map((f) => ({ file: f.file, sha256: f.sha256, form: f.form, rows_read: f.rows_read, rows_accepted: f.rows_accepted, rows_rejected: f.rows_rejected, rows_ignored: f.rows_ignored, status: f.status, message: f.message }));
+      console.log(JSON.stringify({ files: out }));
+    } else printSummary(result.files);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function server(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } } });
+  if (process.env.TEMPORAL_ADDRESS) {
+    err(`TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} đã được đặt: dùng máy chủ đó, không chạy dev server.`);
+    return (await temporalAnswers(process.env.TEMPORAL_ADDRESS)) ? 0 : 1;
+  }
+  const home = thongkeHome();
+  const srv = await startDevServer({ home, port: Number(values.port ?? 7233) });
+  err(`Máy chủ Temporal đang chạy ở ${srv.address} (dữ liệu: ${join(home, 'temporal.db')}). Ctrl-C để dừng.`);
+  await untilSignal();
+  await srv.stop();
+  err('Đã dừng máy chủ Temporal.');
+  return 0;
+}
+
+async function worker(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { queues: { type: 'string' } } });
+  const queues = (values.queues?.split(',') ?? QUEUES) as Queue[];
+  const bad = queues.filter((q) => !QUEUES.includes(q));
+  if (bad.length) {
+    err(`thongke worker: hàng đợi không có: ${bad.join(', ')} (có: ${QUEUES.join(', ')})`);
+    return 2;
+  }
+  const running = await startWorkers({ queues });
+  err(`Worker đang chạy: ${queues.join(', ')} tại ${temporalAddress()}, THONGKE_HOME=${thongkeHome()}`);
+  void untilSignal().then(() => running.shutdown());
+  await running.done;
+  return 0;
+}
+
+async function sqlCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'table' } } });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) {
+    err(`thongke sql: --format phải là một trong ${FORMATS.join(', ')}`);
+    return 2;
+  }
+  if (positionals.length !== 1) {
+    err('thongke sql: cần đúng một câu truy vấn, trong dấu ngoặc kép');
+    return 2;
+  }
+  await runSql(warehousePath(thongkeHome()), positionals[0]!, format, process.stdout);
+  return 0;
+}
+
+async function publish(): Promise<number> {
+  const home = thongkeHome();
+  const site = await withWarehouse(warehousePath(home), (wh) => buildSite(wh, join(home, 'site')), { readOnly: true });
+  console.log(`Trang đã dựng: ${site.index}`);
+  return 0;
+}
+
+async function transformCommand(): Promise<number> {
+  const client = await connectClient();
+  try {
+    const r = await runIngestBatch(client, { files: [], transform: true });
+    err(`Đã chạy biến đổi (lần chạy ${r.transformRunId}).`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function demo(): Promise<number> {
+  const home = thongkeHome();
+  mkdirSync(home, { recursive: true });
+  let devServer: DevServer | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const port = Number(process.env.THONGKE_TEMPORAL_PORT ?? 7233);
+    const candidate = `127.0.0.1:${port}`;
+    if (await temporalAnswers(candidate)) address = candidate;
+    else {
+      err('Khởi động máy chủ Temporal…');
+      devServer = await startDevServer({ home, port: (await portFree(port)) ? port : await freePort() });
+      address = devServer.address;
+    }
+  }
+  process.env.TEMPORAL_ADDRESS = address;
+  err(`Temporal: ${address}`);
+  const workers = await startWorkers({ address });
+  try {
+    const inbox = join(home, 'inbox', 'demo');
+    const world = await generateDemoWorld(inbox, { seed: 1 });
+    err(`Đã sinh ${world.files.length} tệp danh sách học sinh của ${world.commune.communeName}, ${world.commune.provinceName} vào ${inbox}`);
+    const client = await connectClient(address);
+    let result;
+    try {
+      result = await runIngestBatch(client, { files: world.files }, progressPrinter());
+    } finally {
+      await client.connection.close();
+    }
+    if (process.stderr.isTTY) err('');
+    printSummary(result.files);
+    const site = await withWarehouse(warehousePath(home), (wh) => buildSite(wh, join(home, 'site')), { readOnly: true });
+    const t = site.totals;
+    console.log('');
+    console.log(`Trang: ${site.index}`);
+    console.log(`Kho dữ liệu: ${warehousePath(home)}`);
+    console.log(`Tổng: ${formatInt(t.schools)} trường, ${formatInt(t.pupils)} học sinh đang học (${formatInt(t.pupilsFemale)} nữ, ${formatInt(t.pupilsEthnicMinority)} dân tộc thiểu số); ${formatInt(t.filesLoaded)} tệp đã nạp, ${formatInt(t.rowsRejected)} dòng bị từ chối.`);
+    return 0;
+  } finally {
+    workers.shutdown();
+    await workers.done;
+    await devServer?.stop();
+  }
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'demo': return demo();
+    case 'server': return server(args);
+    case 'worker': return worker(args);
+    case 'ingest': return ingest(args);
+    case 'sql': return sqlCommand(args);
+    case 'publish': return publish();
+    case 'transform': return transformCommand();
+    case undefined: case '-h': case '--help': case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      err(`thongke: không có lệnh "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,86 @@
+// Reading one cell of a form column: from what exceljs hands over to a typed value, or a reason
+// in Vietnamese. The column's type, code list and pattern come from the layout (forms/layouts).
+import type { FormColumn, ColumnType } from './layout.js';
+import { loadCodelist } from './codelists.js';
+import { nfc } from './text.js';
+
+export type CellResult = { ok: true; value: string | null } | { ok: false; reason: string };
+
+/** Unwrap exceljs cell values: formulas (cached result), rich text, hyperlinks, errors. */
+export function cellScalar(raw: unknown): string | number | Date | boolean | null | { error: string } {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' || raw instanceof Date) return raw;
+  const o = raw as Record<string, unknown>;
+  if ('error' in o) return { error: String(o.error) };
+  if ('formula' in o || 'sharedFormula' in o) return cellScalar(o.result);
+  if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((r) => r.text).join('');
+  if ('text' in o) return cellScalar(o.text);
+  return String(raw);
+}
+
+export function cellText(raw: unknown): string {
+  const v = cellScalar(raw);
+  if (v === null) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') return v.error;
+  return nfc(String(v)).trim();
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** Excel serial (1900 system) → ISO date. */
+export function serialToIso(serial: number): string {
+  const ms = Math.round((serial - 25569) * 86400000);
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+const INVALID_MARKERS = new Set(['#REF!', '#N/A', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '?', '#']);
+
+export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelist' | 'pattern'>, raw: unknown): CellResult {
+  const v = cellScalar(raw);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return { ok: false, reason: `ô lỗi ${v.error}` };
+  const text = cellText(v);
+  if (text === '') return column.required ? { ok: false, reason: 'thiếu giá trị bắt buộc' } : { ok: true, value: null };
+  if (INVALID_MARKERS.has(text)) return { ok: false, reason: `giá trị không hợp lệ "${text}"` };
+  return readTyped(column.type, column, v, text);
+}
+
+function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'pattern'>, v: unknown, text: string): CellResult {
+  switch (type) {
+    case 'text':
+      return { ok: true, value: text };
+    case 'integer': {
+      const n = typeof v === 'number' ? v : Number(text.replace(/\./g, ''));
+      return Number.isInteger(n) ? { ok: true, value: String(n) } : { ok: false, reason: `"${text}" không phải số nguyên` };
+    }
+    case 'date': {
+      if (v instanceof Date) return { ok: true, value: v.toISOString().slice(0, 10) };
+      if (typeof v === 'number') return { ok: true, value: serialToIso(v) };
+      const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+      const iso = m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
+      return iso ? { ok: true, value: iso } : { ok: false, reason: `"${text}" không phải ngày dạng dd/mm/yyyy` };
+    }
+    case 'school_year': {
+      const m = /^(\d{4})\s*[-–]\s*(\d{4})$/.exec(text);
+      return m && Number(m[2]) === Number(m[1]) + 1
+        ? { ok: true, value: `${m[1]}-${m[2]}` }
+        : { ok: false, reason: `"${text}" không phải năm học dạng 2025-2026` };
+    }
+    case 'code': {
+      const code = typeof v === 'number' && Number.isInteger(v) ? String(v) : text;
+      if (column.codelist) {
+        const list = loadCodelist(column.codelist);
+        const hit = list.lookup(code);
+        return hit ? { ok: true, value: hit } : { ok: false, reason: `"${text}" không có trong danh mục ${list.codelist} (${list.title})` };
+      }
+      if (column.pattern && !new RegExp(column.pattern).test(code)) return { ok: false, reason: `"${text}" sai định dạng mã` };
+      return { ok: true, value: code };
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// Form layouts are data (forms/layouts/*.json); this module reads and checks them once, at the edge.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export type ColumnType = 'text' | 'code' | 'integer' | 'date' | 'school_year';
+
+export interface FormColumn {
+  key: string;
+  headers: string[];
+  type: ColumnType;
+  required: boolean;
+  codelist?: string;
+  pattern?: string;
+  /** Personal data (names, birth dates, personal ids): never leaves the warehouse. */
+  personal: boolean;
+}
+
+export interface FormMeta {
+  key: string;
+  label: string;
+  type: ColumnType;
+  required: boolean;
+}
+
+export interface FormLayout {
+  form: string;
+  version: string;
+  title: string;
+  regulation: string;
+  grain: string;
+  sheet: string;
+  headerSearchRows: number;
+  recognise: string[];
+  meta: FormMeta[];
+  columns: FormColumn[];
+}
+
+/** forms/ in the source tree (also when running from dist/forms). */
+export const formsDir = fileURLToPath(new URL(import.meta.url.endsWith('/dist/forms/layout.js') ? '../../forms/' : './', import.meta.url));
+
+const TYPES: ColumnType[] = ['text', 'code', 'integer', 'date', 'school_year'];
+
+function fail(file: string, msg: string): never {
+  throw new Error(`forms/layouts/${file}: ${msg}`);
+}
+
+function str(v: unknown, file: string, what: string): string {
+  if (typeof v !== 'string' || v === '') fail(file, `${what} must be a non-empty string`);
+  return v;
+}
+
+function type(v: unknown, file: string, what: string): ColumnType {
+  if (!TYPES.includes(v as ColumnType)) fail(file, `${what}: type must be one of ${TYPES.join(', ')}`);
+  return v as ColumnType;
+}
+
+/** Parse one layout file's JSON into a typed, defaulted FormLayout. */
+export function parseLayout(json: unknown, file: string): FormLayout {
+  const o = json as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null) fail(file, 'not an object');
+  const columns = (o.columns as unknown[] | undefined) ?? fail(file, 'columns missing');
+  const meta = (o.meta as unknown[] | undefined) ?? [];
+  const layout: FormLayout = {
+    form: str(o.form, file, 'form'),
+    version: str(o.version, file, 'version'),
+    title: str(o.title, file, 'title'),
+    regulation: str(o.regulation, file, 'regulation'),
+    grain: str(o.grain, file, 'grain'),
+    sheet: str(o.sheet, file, 'sheet'),
+    headerSearchRows: typeof o.header_search_rows === 'number' ? o.header_search_rows : 20,
+    recognise: ((o.recognise as string[] | undefined) ?? []).map((s, i) => str(s, file, `recognise[${i}]`)),
+    meta: meta.map((m, i) => {
+      const r = m as Record<string, unknown>;
+      return { key: str(r.key, file, `meta[${i}].key`), label: str(r.label, file, `meta[${i}].label`), type: type(r.type, file, `meta[${i}]`), required: r.required === true };
+    }),
+    columns: columns.map((c, i) => {
+      const r = c as Record<string, unknown>;
+      const headers = r.headers as string[] | undefined;
+      if (!Array.isArray(headers) || headers.length === 0) fail(file, `columns[${i}].headers must list at least one header text`);
+      return {
+        key: str(r.key, file, `columns[${i}].key`),
+        headers: headers.map((h, j) => str(h, file, `columns[${i}].headers[${j}]`)),
+        type: type(r.type, file, `columns[${i}]`),
+        required: r.required === true,
+        codelist: r.codelist === undefined ? undefined : str(r.codelist, file, `columns[${i}].codelist`),
+        pattern: r.pattern === undefined ? undefined : str(r.pattern, file, `columns[${i}].pattern`),
+        personal: r.personal === true,
+      };
+    }),
+  };
+  const keys = [...layout.meta.map((m) => m.key), ...layout.columns.map((c) => c.key)];
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (dup) fail(file, `key "${dup}" defined twice`);
+  return layout;
+}
+
+/** Lineage columns carried by every staged row: which file, sheet and row it came from. */
+export const LINEAGE_COLUMNS = ['file_sha256', 'sheet', 'row_number'] as const;
+
+/** Columns of a form's rows in the lake and in raw.<form>: lineage, title-block meta, then the columns. */
+export function rawColumnNames(layout: FormLayout): string[] {
+  return [...LINEAGE_COLUMNS, ...layout.meta.map((m) => m.key), ...layout.columns.map((c) => c.key)];
+}
+
+const cache = new Map<string, FormLayout>();
+
+export function loadForm(form: string): FormLayout {
+  let layout = cache.get(form);
+  if (!layout) {
+    const file = `${form}.json`;
+    layout = parseLayout(JSON.parse(readFileSync(join(formsDir, 'layouts', file), 'utf8')), file);
+    cache.set(form, layout);
+  }
+  return layout;
+}
+
+export function listForms(): FormLayout[] {
+  return readdirSync(join(formsDir, 'layouts'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => loadForm(f.replace(/\.json$/, '')));
+}

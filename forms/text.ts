@@ -1,0 +1,24 @@
+// Vietnamese text at the edge: store NFC, compare folded (lowercase, no diacritics, single spaces).
+
+export function nfc(s: string): string {
+  return s.normalize('NFC');
+}
+
+/** Folded form for comparing names and header texts; display keeps the original. */
+export function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
+}
+
+/** Excel column letter for a 1-based column number (1 → A, 27 → AA). */
+export function columnLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}

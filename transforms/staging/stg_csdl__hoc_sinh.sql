@@ -1,0 +1,61 @@
+-- Pupils as listed in the schools' csdl exports (form hs_danh_sach, forms/layouts/hs_danh_sach.json).
+-- One row per accepted source row of a current file (a superseded file no longer counts).
+-- Personal fields (name, birth date, personal id) stay in the warehouse; marts aggregate them away.
+with source as (
+    select raw_rows.*
+    from raw.hs_danh_sach as raw_rows
+    inner join ops.files as files
+        on files.file_sha256 = raw_rows.file_sha256
+    where files.is_current
+),
+
+grades as (
+    select
+        code as grade_code,
+        name as grade_name,
+        json_extract_string(extra, '$."Mã cấp học"') as level_code
+    from ref.codelist_entries
+    where codelist = 'DM_KHOI'
+),
+
+renamed as (
+    select
+        -- lineage
+        source.file_sha256,
+        source.sheet,
+        source.row_number::integer as source_row,
+        -- ids
+        source.school_year as period,
+        source.school_code,
+        source.pupil_code,
+        source.class_code,
+        source.personal_id,
+        -- names (personal: never published)
+        source.school_name,
+        source.full_name,
+        -- dates
+        source.birth_date::date as birth_date,
+        source.status_date::date as status_date,
+        -- codes (MOET csdl code lists, forms/codelists)
+        source.gender as gender_code,
+        source.ethnicity as ethnicity_code,
+        source.grade as grade_code,
+        grades.grade_name,
+        grades.level_code,
+        source.status as status_code,
+        source.disability as disability_code,
+        -- flags
+        source.gender = '02' as is_female,
+        -- DTTS: any group other than Kinh (01), domain.md §1.3
+        source.ethnicity <> '01' as is_ethnic_minority,
+        source.disability is not null as has_disability,
+        -- statuses 05/09/12 = thôi học (dropout), 04/08/11 = chuyển đi; the rest are enrolled (domain.md §3.3)
+        source.status in ('05', '09', '12') as is_dropout,
+        source.status in ('04', '08', '11') as is_transferred_out,
+        source.status not in ('04', '05', '08', '09', '11', '12') as is_enrolled
+    from source
+    left join grades
+        on grades.grade_code = source.grade
+)
+
+select * from renamed

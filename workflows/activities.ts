@@ -1,0 +1,1 @@
+export * as ingest from './ingest/activities.js';

@@ -1,0 +1,60 @@
+// Ingest activities. parseFile runs on task queue `ingest` (any number of workers, any machine);
+// loadFile and transform run on task queue `warehouse` (one worker, the only DuckDB writer).
+import { Context } from '@temporalio/activity';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { sha256File, storeRaw, tempBeside } from '../../warehouse/lake.js';
+import { thongkeHome, warehousePath } from '../../warehouse/home.js';
+import { withWarehouse } from '../../warehouse/db.js';
+import { loadParsed } from '../../warehouse/loader.js';
+import { runTransforms } from '../../transforms/runner.js';
+import { PARSER_VERSION } from './parse-workbook.js';
+import { parseInThread } from './parse-in-thread.js';
+import type { FileSummary, ParseFileInput, ParseResult } from './types.js';
+
+/** Heartbeat on a timer while `work` runs, so a dead worker is noticed within the heartbeat timeout. */
+async function heartbeating<T>(work: Promise<T>, details: () => unknown): Promise<T> {
+  const timer = setInterval(() => Context.current().heartbeat(details()), 1000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const manifestPath = (sha256: string) => join('lake', 'manifests', `${sha256}.json`);
+
+export async function parseFile(input: ParseFileInput): Promise<ParseResult> {
+  const home = thongkeHome();
+  const sha256 = await sha256File(input.path);
+  const manifest = join(home, manifestPath(sha256));
+  // the same content was parsed before (an earlier batch, or an attempt that died after writing)
+  const cached = await readFile(manifest, 'utf8').then((s) => JSON.parse(s) as ParseResult, () => undefined);
+  if (cached && cached.parserVersion === PARSER_VERSION) return { ...cached, fileName: basename(input.path) };
+
+  const rawPath = await storeRaw(home, input.path, sha256);
+  let rowsRead = 0;
+  const result = await heartbeating(
+    parseInThread(
+      { home, path: join(home, rawPath), fileName: basename(input.path), sha256, rawPath, onProgress: (n) => (rowsRead = n) },
+      Context.current().cancellationSignal,
+    ),
+    () => ({ rowsRead }),
+  );
+  await mkdir(dirname(manifest), { recursive: true });
+  const tmp = tempBeside(manifest);
+  await writeFile(tmp, JSON.stringify(result));
+  await rename(tmp, manifest);
+  return result;
+}
+
+export async function loadFile(parsed: ParseResult): Promise<FileSummary> {
+  const home = thongkeHome();
+  return heartbeating(withWarehouse(warehousePath(home), (wh) => loadParsed(wh, home, parsed)), () => parsed.sha256);
+}
+
+export async function transform(): Promise<string> {
+  const home = thongkeHome();
+  const run = await heartbeating(withWarehouse(warehousePath(home), (wh) => runTransforms(wh)), () => 'transform');
+  return run.runId;
+}

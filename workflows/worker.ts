@@ -1,0 +1,77 @@
+// The workers: task queue `ingest` (ingestBatch workflows and parsing; run as many as you like,
+// on any machine) and task queue `warehouse` (loads and transforms; exactly one, beside the
+// DuckDB file, one activity at a time).
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as ingestActivities from './ingest/activities.js';
+import { INGEST_QUEUE, WAREHOUSE_QUEUE } from './ingest/workflows.js';
+import { temporalAddress, temporalNamespace } from './connection.js';
+
+export type Queue = typeof INGEST_QUEUE | typeof WAREHOUSE_QUEUE;
+export const QUEUES: Queue[] = [INGEST_QUEUE, WAREHOUSE_QUEUE];
+
+const workflowsPath = fileURLToPath(new URL('./workflows.js', import.meta.url));
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export interface WorkerOptions {
+  queues?: Queue[];
+  address?: string;
+  namespace?: string;
+  /** Parses at once on this worker (each in its own thread); default: the number of cores. */
+  parseSlots?: number;
+}
+
+export interface RunningWorkers {
+  /** Resolves when all workers have shut down. */
+  done: Promise<void>;
+  shutdown(): void;
+}
+
+let runtimeInstalled = false;
+
+export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWorkers> {
+  if (!runtimeInstalled) {
+    // worker state changes are routine; keep the terminal for progress and problems
+    Runtime.install({ logger: new DefaultLogger((process.env.THONGKE_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+    runtimeInstalled = true;
+  }
+  const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
+  const namespace = opts.namespace ?? temporalNamespace();
+  const queues = opts.queues ?? QUEUES;
+  const workers: Worker[] = [];
+  if (queues.includes(INGEST_QUEUE)) {
+    bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    workers.push(await Worker.create({
+      connection,
+      namespace,
+      taskQueue: INGEST_QUEUE,
+      workflowBundle: await bundle,
+      activities: { parseFile: ingestActivities.parseFile },
+      maxConcurrentActivityTaskExecutions: opts.parseSlots ?? availableParallelism(),
+    }));
+  }
+  if (queues.includes(WAREHOUSE_QUEUE)) {
+    workers.push(await Worker.create({
+      connection,
+      namespace,
+      taskQueue: WAREHOUSE_QUEUE,
+      activities: { loadFile: ingestActivities.loadFile, transform: ingestActivities.transform },
+      // the single writer: one load or transform at a time
+      maxConcurrentActivityTaskExecutions: 1,
+    }));
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return { done, shutdown: () => workers.forEach((w) => w.shutdown()) };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};

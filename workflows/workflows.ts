@@ -1,0 +1,2 @@
+// All workflows the worker registers (Temporal bundles this file).
+export * from './ingest/workflows.js';
