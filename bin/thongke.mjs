@@ -9,4 +9,10 @@ if (!existsSync(fileURLToPath(main))) {
   process.exit(1);
 }
 const { main: run } = await import(main.href);
-process.exitCode = await run(process.argv.slice(2));
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (e) {
+  console.error(`thongke: lỗi: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.THONGKE_DEBUG) console.error(e);
+  process.exitCode = 1;
+}

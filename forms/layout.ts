@@ -31,6 +31,7 @@ export interface FormLayout {
   grain: string;
   sheet: string;
   headerSearchRows: number;
+  /** Column keys whose headers (any variant) must all be in a row for it to be this form's header row. */
   recognise: string[];
   meta: FormMeta[];
   columns: FormColumn[];
@@ -92,6 +93,9 @@ export function parseLayout(json: unknown, file: string): FormLayout {
   const keys = [...layout.meta.map((m) => m.key), ...layout.columns.map((c) => c.key)];
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup) fail(file, `key "${dup}" defined twice`);
+  const unknown = layout.recognise.find((k) => !layout.columns.some((c) => c.key === k));
+  if (unknown) fail(file, `recognise names "${unknown}", which is not a column key`);
+  if (!layout.recognise.length) fail(file, 'recognise must name at least one column key');
   return layout;
 }
 

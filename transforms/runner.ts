@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Warehouse } from '../warehouse/db.js';
 import { qualified } from '../warehouse/sql.js';
-import { loadCodelists } from '../warehouse/reference.js';
+import { loadAdminReference, loadCodelists } from '../warehouse/reference.js';
 
 export const LAYERS = ['staging', 'core', 'marts'] as const;
 
@@ -72,6 +72,7 @@ export async function runTransforms(wh: Warehouse, now: () => Date = () => new D
   const done: TransformRun['models'] = [];
   await wh.transaction(async () => {
     await loadCodelists(wh);
+    await loadAdminReference(wh);
     for (const m of models) {
       const started = now();
       await wh.run(materialiseSql(m));

@@ -1,6 +1,9 @@
 // Tables whose shape comes from forms/: raw.<form> (one per layout, from its columns) and
-// ref.codelist_entries (every vendored code list). Both are read from the one home of the fact.
+// ref.codelist_entries (every vendored code list); and the administrative-unit registry
+// (ref.admin_*), read as-is from the CSVs vendored in reference/admin/. All are read from the
+// one home of the fact.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Warehouse } from './db.js';
 import { formsDir, listForms, rawColumnNames } from '../forms/layout.js';
 import { qualified, quotedIdentifier, quotedString } from './sql.js';
@@ -29,4 +32,31 @@ export async function loadCodelists(wh: Warehouse): Promise<void> {
         e ->> 'name' as name,
         e -> 'extra' as extra
     from lists`);
+}
+
+/** reference/ in the source tree (also when running from dist/warehouse). */
+export const referenceDir = fileURLToPath(new URL(import.meta.url.endsWith('/dist/warehouse/reference.js') ? '../../reference/' : '../reference/', import.meta.url));
+
+/** ref.<table> ← reference/<file>: the vendored admin-unit CSVs (reference/README.md, shared/data/README.md). */
+export const ADMIN_REFERENCE_FILES: Record<string, string> = {
+  admin_pre2025_districts: 'admin/pre2025/gso_danhmuchanhchinh_district_2025-07-18.csv',
+  admin_pre2025_communes: 'admin/pre2025/gso_danhmuchanhchinh_ward_2025-07-18.csv',
+  admin_two_tier_2025: 'admin/two_tier_2025/units_two_tier_2025-07-01.csv',
+  admin_two_tier_2026: 'admin/two_tier_2026/units_two_tier_2026-07-25.csv',
+  admin_crosswalk_2025_communes: 'admin/crosswalk_2025/vietnamadminunits_convert_legacy_2025_simple.csv',
+  admin_crosswalk_2025_provinces: 'admin/crosswalk_2025/province_crosswalk_63_to_34_derived.csv',
+};
+
+/**
+ * (Re)load ref.admin_* from reference/admin/: every column as text, exactly as in the file (a BOM
+ * and CRLF line ends are fine; codes such as `1.0` stay text). core.units / core.unit_crosswalk
+ * pad, clean and date them.
+ */
+export async function loadAdminReference(wh: Warehouse): Promise<void> {
+  await wh.run(`create schema if not exists ref`);
+  for (const [table, file] of Object.entries(ADMIN_REFERENCE_FILES)) {
+    await wh.run(`create or replace table ${qualified('ref', table)} as
+    select *
+    from read_csv(${quotedString(join(referenceDir, file))}, header = true, all_varchar = true, delim = ',', quote = '"')`);
+  }
 }

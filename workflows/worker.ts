@@ -33,7 +33,13 @@ let runtimeInstalled = false;
 export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWorkers> {
   if (!runtimeInstalled) {
     // worker state changes are routine; keep the terminal for progress and problems
-    Runtime.install({ logger: new DefaultLogger((process.env.THONGKE_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+    // (the warehouse queue has no workflows by design: that warning is noise)
+    const level = (process.env.THONGKE_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN';
+    Runtime.install({
+      logger: new DefaultLogger(level, (entry) => {
+        if (!entry.message.startsWith('No workflows registered')) console.error(`${entry.level} ${entry.message}`, entry.meta ?? '');
+      }),
+    });
     runtimeInstalled = true;
   }
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });

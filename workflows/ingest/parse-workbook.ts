@@ -50,16 +50,17 @@ function rowTexts(values: unknown[]): string[] {
   return out;
 }
 
-/** The row is the header of `layout` if every recognising header text appears in it. */
+/** The row is the header of `layout` if every recognising column's header (any variant) is in it. */
 function headerColumns(layout: FormLayout, texts: string[]): Map<number, FormColumn> | undefined {
   const folded = texts.map((t) => (t ? fold(t) : ''));
-  if (!layout.recognise.every((h) => folded.includes(fold(h)))) return undefined;
   const columns = new Map<number, FormColumn>();
   for (let c = 1; c < folded.length; c++) {
+    if (!folded[c]) continue;
     const col = layout.columns.find((k) => k.headers.some((h) => fold(h) === folded[c]));
     if (col && ![...columns.values()].includes(col)) columns.set(c, col);
   }
-  return columns;
+  const found = new Set([...columns.values()].map((c) => c.key));
+  return layout.recognise.every((k) => found.has(k)) ? columns : undefined;
 }
 
 /** Title-block cells like "Mã trường: 19001" or "Mã trường" | "19001". */

@@ -1,0 +1,8 @@
+// Integration tests run the compiled code (dist/) in real worker processes and threads:
+// make sure the build and the Temporal CLI are in place, as `npm test` does.
+import { spawnSync } from 'node:child_process';
+
+export default function setup(): void {
+  const r = spawnSync(process.execPath, ['scripts/setup.mjs', '--quiet'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('scripts/setup.mjs failed');
+}

@@ -1,0 +1,51 @@
+// `thongke demo` from nothing: its own dev server and workers, a synthetic commune ingested,
+// transformed and published; a second run gives the same totals and adds no rows.
+import { expect, test } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dist } from '../helpers/dist.js';
+import { tempHome, thongke } from '../helpers/env.js';
+
+function siteFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+test('demo twice: same totals, no duplicates, a site with no personal data', async () => {
+  const home = tempHome();
+  const { freePort } = await dist.devServer();
+  // no TEMPORAL_ADDRESS: the demo starts its own server, on a port nobody else uses
+  const env = { THONGKE_HOME: home, THONGKE_TEMPORAL_PORT: String(await freePort()) };
+  const saved = process.env.TEMPORAL_ADDRESS;
+  delete process.env.TEMPORAL_ADDRESS;
+  try {
+    const first = await thongke(['demo'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`Trang: ${join(home, 'site', 'index.html')}`);
+    const totals = first.stdout.split('\n').find((l) => l.startsWith('Tổng:'));
+    expect(totals).toMatch(/^Tổng: 4 trường, [\d.]+ học sinh đang học/);
+    expect(existsSync(join(home, 'warehouse.duckdb'))).toBe(true);
+    expect(existsSync(join(home, 'site', 'index.html'))).toBe(true);
+
+    const second = await thongke(['demo'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.split('\n').find((l) => l.startsWith('Tổng:'))).toBe(totals);
+    expect(second.stdout).toContain('không đổi (đã có)');
+
+    const { withWarehouse } = await dist.db();
+    const names = await withWarehouse(join(home, 'warehouse.duckdb'), async (wh) => {
+      const [files] = await wh.rowsJson('select count(*)::integer as n, count(distinct file_sha256)::integer as d from ops.files');
+      expect(files).toEqual({ n: 4, d: 4 });
+      return wh.rowsJson('select full_name, birth_date, personal_id from raw.hs_danh_sach') as Promise<{ full_name: string; birth_date: string; personal_id: string }[]>;
+    }, { readOnly: true });
+
+    // the published site: a chart rendered to SVG, the table, and not one name, birth date or id
+    const html = readFileSync(join(home, 'site', 'index.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('<table>');
+    const published = siteFiles(join(home, 'site')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const leaks = names.filter((n) => published.includes(n.full_name) || published.includes(n.personal_id) || published.includes(n.birth_date));
+    expect(leaks).toEqual([]);
+  } finally {
+    if (saved !== undefined) process.env.TEMPORAL_ADDRESS = saved;
+  }
+}, 180_000);
