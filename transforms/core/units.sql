@@ -100,14 +100,21 @@ snapshot_rows as (
     from ref.admin_two_tier_2026
 ),
 
--- codes the snapshots get wrong. Xã Ba Chẽ (Quảng Ninh) is 06970 in QĐ 19/2025 and in the
--- crosswalk; thanglequoc's data had 06978 until after the 2026 snapshot
--- (github.com/thanglequoc/vietnamese-provinces-database issue 197, pull 202).
-code_fixes as (
+-- What the snapshots get wrong, applied to both. Xã Ba Chẽ (Quảng Ninh) is 06970 in QĐ 19/2025 and in
+-- the crosswalk; thanglequoc's data had 06978 until after the 2026 snapshot
+-- (github.com/thanglequoc/vietnamese-provinces-database issue 197, pull 202). Xã Phố Bảng is spelt
+-- Phó Bảng in the 2025 snapshot only (the 2026 one, the crosswalk and sapnhap.bando.com.vn have
+-- Phố): a spelling fix, not a renaming, so it opens no version.
+snapshot_fixes as (
     select
         snapshot_code,
-        code
-    from (values ('06978', '06970')) as fixes (snapshot_code, code)
+        code,
+        name
+    from (
+        values
+            ('06978', '06970', null),
+            ('00745', '00745', 'Xã Phố Bảng')
+    ) as fixes (snapshot_code, code, name)
 ),
 
 two_tier as (
@@ -115,7 +122,7 @@ two_tier as (
         snapshot_date,
         'province' as level,
         province_code as code,
-        province_full_name as name,
+        regexp_replace(trim(province_full_name), '\s+', ' ', 'g') as name,
         province_type as unit_type,
         null as parent_code
     from snapshot_rows
@@ -123,19 +130,19 @@ two_tier as (
     select
         snapshot_rows.snapshot_date,
         'commune' as level,
-        coalesce(code_fixes.code, snapshot_rows.ward_code) as code,
-        regexp_replace(trim(snapshot_rows.ward_full_name), '\s+', ' ', 'g') as name,
+        coalesce(snapshot_fixes.code, snapshot_rows.ward_code) as code,
+        coalesce(snapshot_fixes.name, regexp_replace(trim(snapshot_rows.ward_full_name), '\s+', ' ', 'g')) as name,
         snapshot_rows.ward_type as unit_type,
         snapshot_rows.province_code as parent_code
     from snapshot_rows
-    left join code_fixes
-        on code_fixes.snapshot_code = snapshot_rows.ward_code
+    left join snapshot_fixes
+        on snapshot_fixes.snapshot_code = snapshot_rows.ward_code
 ),
 
 -- A change of spelling convention is not a change of name: the 2026 snapshot writes about 190 names
 -- with the tone on the other vowel (Hòa / Hoà, Thủy / Thuỷ, Thanh Hóa / Thanh Hoá) and one in lower
 -- case (`xã Bắc Sơn`). Names are compared NFC, lower-cased, with the tone of oa / oe / uy moved onto
--- the second vowel; a real respelling (Phó Bảng → Phố Bảng) still opens a version.
+-- the second vowel; any other difference of spelling opens a version.
 two_tier_keyed as (
     select
         *,
@@ -200,10 +207,11 @@ final as (
         -- ids
         child.unit_id,
         child.code,
-        -- names
+        -- names and kind
         child.name,
         child.level,
         child.unit_type,
+        -- hierarchy
         parent.unit_id as parent_id,
         -- dates
         child.valid_from,
