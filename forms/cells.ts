@@ -3,8 +3,18 @@
 import type { FormColumn, ColumnType } from './layout.js';
 import { loadCodelist } from './codelists.js';
 import { nfc } from './text.js';
+import { detectLegacy, decodeLegacy } from './legacy-text.js';
 
-export type CellResult = { ok: true; value: string | null } | { ok: false; reason: string };
+/** Why a cell was refused or warned about: a stable code (for reports and tests) and a Vietnamese reason. */
+export type CellIssueCode =
+  | 'missing_required' | 'invalid_cell' | 'bad_date' | 'bad_datetime' | 'bad_integer' | 'bad_school_year'
+  | 'code_not_in_list' | 'bad_code_format' | 'legacy_tcvn3' | 'legacy_vni';
+
+export type CellResult =
+  | { ok: true; value: string | null; warning?: { code: CellIssueCode; reason: string } }
+  | { ok: false; code: CellIssueCode; reason: string };
+
+const fail = (code: CellIssueCode, reason: string): CellResult => ({ ok: false, code, reason });
 
 /** Unwrap exceljs cell values: formulas (cached result), rich text, hyperlinks, errors. */
 export function cellScalar(raw: unknown): string | number | Date | boolean | null | { error: string } {
@@ -44,43 +54,59 @@ const INVALID_MARKERS = new Set(['#REF!', '#N/A', '#VALUE!', '#DIV/0!', '#NAME?'
 
 export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelist' | 'pattern'>, raw: unknown): CellResult {
   const v = cellScalar(raw);
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return { ok: false, reason: `ô lỗi ${v.error}` };
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return fail('invalid_cell', `ô lỗi ${v.error}`);
   const text = cellText(v);
-  if (text === '') return column.required ? { ok: false, reason: 'thiếu giá trị bắt buộc' } : { ok: true, value: null };
-  if (INVALID_MARKERS.has(text)) return { ok: false, reason: `giá trị không hợp lệ "${text}"` };
+  if (text === '') return column.required ? fail('missing_required', 'thiếu giá trị bắt buộc') : { ok: true, value: null };
+  if (INVALID_MARKERS.has(text)) return fail('invalid_cell', `giá trị không hợp lệ "${text}"`);
   return readTyped(column.type, column, v, text);
 }
 
 function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'pattern'>, v: unknown, text: string): CellResult {
   switch (type) {
-    case 'text':
-      return { ok: true, value: text };
+    case 'text': {
+      const legacy = detectLegacy(text);
+      if (!legacy) return { ok: true, value: text };
+      const value = decodeLegacy(text, legacy);
+      const name = legacy === 'tcvn3' ? 'TCVN3 (ABC)' : 'VNI';
+      return { ok: true, value, warning: { code: `legacy_${legacy}`, reason: `văn bản mã ${name} "${text}" đã được chuyển sang Unicode: "${value}"; hãy kiểm tra lại` } };
+    }
     case 'integer': {
       const n = typeof v === 'number' ? v : Number(text.replace(/\./g, ''));
-      return Number.isInteger(n) ? { ok: true, value: String(n) } : { ok: false, reason: `"${text}" không phải số nguyên` };
+      return Number.isInteger(n) ? { ok: true, value: String(n) } : fail('bad_integer', `"${text}" không phải số nguyên`);
     }
     case 'date': {
       if (v instanceof Date) return { ok: true, value: v.toISOString().slice(0, 10) };
       if (typeof v === 'number') return { ok: true, value: serialToIso(v) };
       const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
       const iso = m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
-      return iso ? { ok: true, value: iso } : { ok: false, reason: `"${text}" không phải ngày dạng dd/mm/yyyy` };
+      return iso ? { ok: true, value: iso } : fail('bad_date', `"${text}" không phải ngày dạng dd/mm/yyyy`);
+    }
+    case 'datetime': {
+      if (v instanceof Date) return { ok: true, value: v.toISOString().slice(0, 19).replace('T', ' ') };
+      if (typeof v === 'number') return { ok: true, value: new Date(Math.round((v - 25569) * 86400000)).toISOString().slice(0, 19).replace('T', ' ') };
+      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+      const day = m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
+      if (!m || !day || Number(m[4] ?? 0) > 23) return fail('bad_datetime', `"${text}" không phải ngày giờ dạng dd/mm/yyyy hh:mm`);
+      return { ok: true, value: `${day} ${pad2(Number(m[4] ?? 0))}:${m[5] ?? '00'}:${m[6] ?? '00'}` };
     }
     case 'school_year': {
       const m = /^(\d{4})\s*[-–]\s*(\d{4})$/.exec(text);
       return m && Number(m[2]) === Number(m[1]) + 1
         ? { ok: true, value: `${m[1]}-${m[2]}` }
-        : { ok: false, reason: `"${text}" không phải năm học dạng 2025-2026` };
+        : fail('bad_school_year', `"${text}" không phải năm học dạng 2025-2026`);
     }
     case 'code': {
       const code = typeof v === 'number' && Number.isInteger(v) ? String(v) : text;
       if (column.codelist) {
         const list = loadCodelist(column.codelist);
         const hit = list.lookup(code);
-        return hit ? { ok: true, value: hit } : { ok: false, reason: `"${text}" không có trong danh mục ${list.codelist} (${list.title})` };
+        return hit ? { ok: true, value: hit } : fail('code_not_in_list', `"${text}" không có trong danh mục ${list.codelist} (${list.title})`);
       }
-      if (column.pattern && !new RegExp(column.pattern).test(code)) return { ok: false, reason: `"${text}" sai định dạng mã` };
-      return { ok: true, value: code };
+      // a fixed-width numeric code typed into a number cell lost its leading zeros: put them back
+      const width = column.pattern ? /^\^\[0-9\]\{(\d+)\}\$$/.exec(column.pattern)?.[1] : undefined;
+      const restored = width && typeof v === 'number' && code.length < Number(width) ? code.padStart(Number(width), '0') : code;
+      if (column.pattern && !new RegExp(column.pattern).test(restored)) return fail('bad_code_format', `"${text}" sai định dạng mã`);
+      return { ok: true, value: restored };
     }
   }
 }

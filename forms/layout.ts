@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export type ColumnType = 'text' | 'code' | 'integer' | 'date' | 'school_year';
+export type ColumnType = 'text' | 'code' | 'integer' | 'date' | 'datetime' | 'school_year';
 
 export interface FormColumn {
   key: string;
@@ -14,6 +14,8 @@ export interface FormColumn {
   pattern?: string;
   /** Personal data (names, birth dates, personal ids): never leaves the warehouse. */
   personal: boolean;
+  /** How real files show a coded value: its name ("Nữ") or its code ("02"). */
+  writtenAs: 'name' | 'code';
 }
 
 export interface FormMeta {
@@ -24,12 +26,17 @@ export interface FormMeta {
 }
 
 export interface FormLayout {
+  /** the layout file's name: <form> or <form>.<variant> */
+  id: string;
   form: string;
   version: string;
   title: string;
   regulation: string;
   grain: string;
+  /** where the data sheet's name is fixed by the source; '*' = any (one sheet per class, …) */
   sheet: string;
+  /** reporting period: 'school_year' (the year in the title block) */
+  titleRows: string[];
   headerSearchRows: number;
   /** Column keys whose headers (any variant) must all be in a row for it to be this form's header row. */
   recognise: string[];
@@ -40,7 +47,7 @@ export interface FormLayout {
 /** forms/ in the source tree (also when running from dist/forms). */
 export const formsDir = fileURLToPath(new URL(import.meta.url.endsWith('/dist/forms/layout.js') ? '../../forms/' : './', import.meta.url));
 
-const TYPES: ColumnType[] = ['text', 'code', 'integer', 'date', 'school_year'];
+const TYPES: ColumnType[] = ['text', 'code', 'integer', 'date', 'datetime', 'school_year'];
 
 function fail(file: string, msg: string): never {
   throw new Error(`forms/layouts/${file}: ${msg}`);
@@ -63,12 +70,14 @@ export function parseLayout(json: unknown, file: string): FormLayout {
   const columns = (o.columns as unknown[] | undefined) ?? fail(file, 'columns missing');
   const meta = (o.meta as unknown[] | undefined) ?? [];
   const layout: FormLayout = {
+    id: file.replace(/\.json$/, ''),
     form: str(o.form, file, 'form'),
     version: str(o.version, file, 'version'),
     title: str(o.title, file, 'title'),
     regulation: str(o.regulation, file, 'regulation'),
     grain: str(o.grain, file, 'grain'),
     sheet: str(o.sheet, file, 'sheet'),
+    titleRows: ((o.title_rows as string[] | undefined) ?? []).map((t, i) => str(t, file, `title_rows[${i}]`)),
     headerSearchRows: typeof o.header_search_rows === 'number' ? o.header_search_rows : 20,
     recognise: ((o.recognise as string[] | undefined) ?? []).map((s, i) => str(s, file, `recognise[${i}]`)),
     meta: meta.map((m, i) => {
@@ -87,6 +96,7 @@ export function parseLayout(json: unknown, file: string): FormLayout {
         codelist: r.codelist === undefined ? undefined : str(r.codelist, file, `columns[${i}].codelist`),
         pattern: r.pattern === undefined ? undefined : str(r.pattern, file, `columns[${i}].pattern`),
         personal: r.personal === true,
+        writtenAs: r.written_as === 'code' ? 'code' : 'name',
       };
     }),
   };
@@ -102,26 +112,44 @@ export function parseLayout(json: unknown, file: string): FormLayout {
 /** Lineage columns carried by every staged row: which file, sheet and row it came from. */
 export const LINEAGE_COLUMNS = ['file_sha256', 'sheet', 'row_number'] as const;
 
-/** Columns of a form's rows in the lake and in raw.<form>: lineage, title-block meta, then the columns. */
+/** Columns of one layout's rows in the lake: lineage, title-block meta, then the columns. */
 export function rawColumnNames(layout: FormLayout): string[] {
   return [...LINEAGE_COLUMNS, ...layout.meta.map((m) => m.key), ...layout.columns.map((c) => c.key)];
 }
 
+/** Columns of raw.<form>: every variant's columns (a variant may lack some; they load as null). */
+export function formColumnNames(form: string): string[] {
+  const names: string[] = [];
+  for (const l of listLayouts().filter((x) => x.form === form)) for (const n of rawColumnNames(l)) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
 const cache = new Map<string, FormLayout>();
 
-export function loadForm(form: string): FormLayout {
-  let layout = cache.get(form);
+/** One layout by its id (file name without .json), e.g. "hs_danh_sach" or "hs_danh_sach.smas". */
+export function loadLayout(id: string): FormLayout {
+  let layout = cache.get(id);
   if (!layout) {
-    const file = `${form}.json`;
+    const file = `${id}.json`;
     layout = parseLayout(JSON.parse(readFileSync(join(formsDir, 'layouts', file), 'utf8')), file);
-    cache.set(form, layout);
+    cache.set(id, layout);
   }
   return layout;
 }
 
-export function listForms(): FormLayout[] {
+/** The base layout of a form (its file is named after the form). */
+export function loadForm(form: string): FormLayout {
+  return loadLayout(form);
+}
+
+export function listLayouts(): FormLayout[] {
   return readdirSync(join(formsDir, 'layouts'))
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => loadForm(f.replace(/\.json$/, '')));
+    .map((f) => loadLayout(f.replace(/\.json$/, '')));
+}
+
+/** The distinct forms (base layouts). */
+export function listForms(): FormLayout[] {
+  return listLayouts().filter((l) => l.id === l.form);
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from './db.js';
-import { formsDir, listForms, rawColumnNames } from '../forms/layout.js';
+import { formsDir, listForms, formColumnNames } from '../forms/layout.js';
 import { qualified, quotedIdentifier, quotedString } from './sql.js';
 
 export function rawTableDdl(form: string, columns: string[]): string {
@@ -13,7 +13,11 @@ export function rawTableDdl(form: string, columns: string[]): string {
 }
 
 export async function ensureRawTables(wh: Warehouse): Promise<void> {
-  for (const layout of listForms()) await wh.run(rawTableDdl(layout.form, rawColumnNames(layout)));
+  for (const layout of listForms()) {
+    await wh.run(rawTableDdl(layout.form, formColumnNames(layout.form)));
+    // a form that gained columns since the table was made
+    for (const c of formColumnNames(layout.form)) await wh.run(`alter table ${qualified('raw', layout.form)} add column if not exists ${quotedIdentifier(c)} varchar`);
+  }
 }
 
 /** (Re)load ref.codelist_entries from forms/codelists/*.json. */

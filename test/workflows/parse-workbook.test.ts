@@ -50,8 +50,20 @@ describe('parseWorkbook', () => {
     const r = await parse(home, path);
     expect(r.status).toBe('rejected');
     expect(r.message).toContain('khac.xlsx: không nhận ra biểu mẫu');
-    expect(r.message).toContain('hs_danh_sach');
+    // "Họ và tên" is a column of several forms: they are named as the closest candidates
+    expect(r.message).toMatch(/Gần nhất: [a-z_.]+ \(.*; khớp \d+% tên cột\)/);
     expect([r.rowsRead, r.rowsAccepted, r.rowsRejected, r.rowsIgnored]).toEqual([0, 0, 0, 0]);
+  });
+
+  test('with nothing in common, the known forms are listed', async () => {
+    const home = tempHome();
+    const path = join(home, 'la.xlsx');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Bảng').addRow(['Tên hàng', 'Đơn giá']);
+    await wb.xlsx.writeFile(path);
+    const r = await parse(home, path);
+    expect(r.message).toContain('Các mẫu đã biết: ');
+    expect(r.message).toContain('hs_danh_sach');
   });
 
   test('a file that is not a workbook gets a clear message', async () => {

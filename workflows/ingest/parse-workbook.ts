@@ -2,19 +2,19 @@
 // accepted rows → lake/staging/<form>/<period>/<sha>.parquet (with file hash, sheet, row number),
 // rejected cells → lake/rejects/<form>/<period>/<sha>.parquet. Returns counts and paths only.
 // Runs inside a worker thread (parse-thread.ts) so the activity's event loop keeps heartbeating.
-import ExcelJS from 'exceljs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { listForms, rawColumnNames, type FormLayout, type FormColumn, type FormMeta } from '../../forms/layout.js';
+import { listForms, listLayouts, rawColumnNames, type FormLayout, type FormColumn } from '../../forms/layout.js';
 import { readCell, cellText } from '../../forms/cells.js';
 import { fold, columnLetter } from '../../forms/text.js';
 import { lake, tempBeside } from '../../warehouse/lake.js';
 import { quotedString } from '../../warehouse/sql.js';
 import type { ParseResult } from './types.js';
+import { openXlsx, XlsxError, type XlsxWorkbook } from './xlsx-reader.js';
 
 /** Bump when parsing changes what lands in the lake, so cached parse manifests are redone. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 3;
 
 export interface ParseWorkbookInput {
   home: string;
@@ -27,6 +27,9 @@ export interface ParseWorkbookInput {
 }
 
 interface Reject {
+  /** error: the row is rejected; warning: the row is kept */
+  severity: 'error' | 'warning';
+  code: string;
   sheet: string;
   row: number;
   column: string | null;
@@ -35,13 +38,14 @@ interface Reject {
   reason: string;
 }
 
-interface Match {
+interface SheetMatch {
   layout: FormLayout;
   sheet: string;
   headerRow: number;
-  columns: Map<number, FormColumn>;
-  meta: Map<string, string>;
-  metaCells: Map<string, { row: number; col: number }>;
+  /** sheet column number of each layout column (undefined: not in this file) */
+  colIndex: (number | undefined)[];
+  /** title-block values read above the header row, and where they were */
+  meta: Map<string, { text: string; row: number; col: number }>;
 }
 
 function rowTexts(values: unknown[]): string[] {
@@ -50,37 +54,40 @@ function rowTexts(values: unknown[]): string[] {
   return out;
 }
 
-/** The row is the header of `layout` if every recognising column's header (any variant) is in it. */
-function headerColumns(layout: FormLayout, texts: string[]): Map<number, FormColumn> | undefined {
-  const folded = texts.map((t) => (t ? fold(t) : ''));
+/** Which layout columns a row's cells name (any header variant), by sheet column. */
+function headerColumns(layout: FormLayout, folded: string[]): Map<number, FormColumn> {
   const columns = new Map<number, FormColumn>();
+  const used = new Set<string>();
   for (let c = 1; c < folded.length; c++) {
     if (!folded[c]) continue;
-    const col = layout.columns.find((k) => k.headers.some((h) => fold(h) === folded[c]));
-    if (col && ![...columns.values()].includes(col)) columns.set(c, col);
+    const col = layout.columns.find((k) => !used.has(k.key) && k.headers.some((h) => fold(h) === folded[c]));
+    if (col) {
+      columns.set(c, col);
+      used.add(col.key);
+    }
   }
-  const found = new Set([...columns.values()].map((c) => c.key));
-  return layout.recognise.every((k) => found.has(k)) ? columns : undefined;
+  return columns;
 }
 
-/** Title-block cells like "Mã trường: 19001" or "Mã trường" | "19001". */
-function collectMeta(layout: FormLayout, texts: string[], row: number, match: Pick<Match, 'meta' | 'metaCells'>): void {
+/** The row is a header of `layout` when every recognising column is there. */
+function isHeaderOf(layout: FormLayout, cols: Map<number, FormColumn>): boolean {
+  const found = new Set([...cols.values()].map((c) => c.key));
+  return layout.recognise.every((k) => found.has(k));
+}
+
+/** Title-block cells like "Mã trường: 19001", or "Mã trường" | "19001". */
+function collectMeta(layout: FormLayout, texts: string[], row: number, meta: SheetMatch['meta']): void {
   for (let c = 1; c < texts.length; c++) {
     const t = texts[c];
     if (!t) continue;
+    const ft = fold(t);
     for (const m of layout.meta) {
+      if (meta.has(m.key)) continue;
       const label = fold(m.label);
-      const ft = fold(t);
-      if (match.meta.has(m.key)) continue;
-      if (ft.startsWith(`${label}:`)) {
-        match.meta.set(m.key, t.slice(t.indexOf(':') + 1).trim());
-        match.metaCells.set(m.key, { row, col: c });
-      } else if (ft === label || ft === `${label}:`) {
-        const next = texts.slice(c + 1).find((x) => x);
-        if (next) {
-          match.meta.set(m.key, next);
-          match.metaCells.set(m.key, { row, col: c + 1 });
-        }
+      if (ft.startsWith(`${label}:`)) meta.set(m.key, { text: t.slice(t.indexOf(':') + 1).trim(), row, col: c });
+      else if (ft === label) {
+        const next = texts.findIndex((x, i) => i > c && x);
+        if (next > 0) meta.set(m.key, { text: texts[next]!, row, col: next });
       }
     }
   }
@@ -95,8 +102,27 @@ function isTotalRow(texts: string[]): boolean {
   return first !== undefined && /^(tong cong|tong so|cong)\b/.test(fold(first));
 }
 
+/** What the first bytes say: a zip (xlsx), an OLE compound file (.xls, or an encrypted xlsx), or other. */
+async function fileKind(path: string): Promise<'zip' | 'ole' | 'other'> {
+  const fh = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(8), 0, 8, 0);
+    if (bytesRead >= 4 && buffer.readUInt32LE(0) === 0x04034b50) return 'zip';
+    if (bytesRead === 8 && buffer.toString('hex') === 'd0cf11e0a1b11ae1') return 'ole';
+    return 'other';
+  } finally {
+    await fh.close();
+  }
+}
+
+interface Candidate {
+  layout: FormLayout;
+  score: number;
+}
+
 export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseResult> {
-  const layouts = listForms();
+  const layouts = listLayouts();
+  const searchRows = Math.max(...layouts.map((l) => l.headerSearchRows));
   const base: ParseResult = {
     parserVersion: PARSER_VERSION,
     fileName: input.fileName,
@@ -116,129 +142,149 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     rejectsPath: null,
   };
 
-  let match: Match | undefined;
-  const accepted: (string | null)[][] = [];
+  let chosen: FormLayout | undefined;
+  const sheets: SheetMatch[] = [];
+  // rows kept per data sheet: [sheet index, row number, values by layout column]
+  const accepted: { sheet: number; row: number; values: (string | null)[] }[] = [];
   const rejects: Reject[] = [];
-  const rejectedRows = new Set<number>();
+  const rejectedRows = new Set<string>();
   let rowsRead = 0;
   let rowsIgnored = 0;
+  const best: Candidate[] = [];
 
-  let reader: ExcelJS.stream.xlsx.WorkbookReader;
+  const kind = await fileKind(input.path);
+  if (kind !== 'zip') {
+    return { ...base, message: kind === 'ole'
+      ? `Tệp ${input.fileName}: là tệp Excel 97–2003 (.xls) hoặc tệp có đặt mật khẩu — hệ thống chỉ đọc .xlsx. Hãy mở tệp bằng Excel, bỏ mật khẩu nếu có, rồi chọn Tệp → Lưu thành → "Sổ làm việc Excel (*.xlsx)" và gửi lại.`
+      : `Tệp ${input.fileName}: không phải tệp Excel .xlsx (nội dung không phải định dạng sổ tính). Hãy xuất lại từ phần mềm dưới dạng .xlsx.` };
+  }
+  let wb: XlsxWorkbook | undefined;
   try {
-    reader = new ExcelJS.stream.xlsx.WorkbookReader(input.path, {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      worksheets: 'emit',
-    });
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string; id?: number };
-      const sheetName = ws.name ?? `Sheet${ws.id ?? ''}`;
-      if (match) {
-        // Only the first sheet carrying a form is data; later sheets (code lists) are reference.
-        for await (const _row of ws) void _row;
-        continue;
-      }
-      const pending = new Map<string, Pick<Match, 'meta' | 'metaCells'>>(layouts.map((l) => [l.form, { meta: new Map(), metaCells: new Map() }]));
-      let here: Match | undefined;
-      let colIndex: (number | undefined)[] = [];
-      for await (const row of ws) {
-        const texts = rowTexts(row.values as unknown[]);
+    wb = await openXlsx(input.path);
+    for (const worksheet of wb.sheets) {
+      // hidden sheets (code lists, old copies) are not data
+      if (worksheet.hidden) continue;
+      const sheetName = worksheet.name;
+      // until a header is found, every layout (or, once the form is known, only that one) is a candidate
+      const candidates = chosen ? [chosen] : layouts;
+      const metas = new Map(candidates.map((l) => [l.id, new Map() as SheetMatch['meta']]));
+      let here: SheetMatch | undefined;
+      for await (const row of worksheet.rows()) {
+        const texts = rowTexts(row.values);
         if (!here) {
-          if (row.number > Math.max(...layouts.map((l) => l.headerSearchRows))) continue;
-          for (const layout of layouts) {
-            const cols = headerColumns(layout, texts);
-            const meta = pending.get(layout.form)!;
-            if (cols) {
-              here = { layout, sheet: sheetName, headerRow: row.number, columns: cols, ...meta };
-              const byColumn = new Map([...cols.entries()].map(([i, c]) => [c, i]));
-              colIndex = layout.columns.map((c) => byColumn.get(c));
-              break;
-            }
-            collectMeta(layout, texts, row.number, meta);
+          if (row.number > searchRows) continue;
+          const folded = texts.map((t) => (t ? fold(t) : ''));
+          let top: { layout: FormLayout; cols: Map<number, FormColumn> } | undefined;
+          for (const layout of candidates) {
+            const cols = headerColumns(layout, folded);
+            const score = cols.size / layout.columns.length;
+            const seen = best.find((b) => b.layout === layout);
+            if (!seen) best.push({ layout, score });
+            else seen.score = Math.max(seen.score, score);
+            if (isHeaderOf(layout, cols) && (!top || cols.size > top.cols.size)) top = { layout, cols };
+            collectMeta(layout, texts, row.number, metas.get(layout.id)!);
+          }
+          if (top) {
+            const byKey = new Map([...top.cols.entries()].map(([i, c]) => [c.key, i]));
+            here = { layout: top.layout, sheet: sheetName, headerRow: row.number, colIndex: top.layout.columns.map((c) => byKey.get(c.key)), meta: metas.get(top.layout.id)! };
+            chosen ??= top.layout;
+            sheets.push(here);
           }
           continue;
         }
         // a data row
         rowsRead++;
         if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
-        if (isBlank(texts) || isTotalRow(texts) || headerColumns(here.layout, texts)) {
+        if (isBlank(texts) || isTotalRow(texts) || isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : ''))))) {
           rowsIgnored++;
           continue;
         }
         const values = row.values as unknown[];
-        const out: (string | null)[] = [input.sha256, sheetName, String(row.number)];
+        const out: (string | null)[] = [];
         let bad = false;
         for (const [k, col] of here.layout.columns.entries()) {
-          const idx = colIndex[k];
+          const idx = here.colIndex[k];
           if (idx === undefined) {
             out.push(null);
             continue;
           }
           const r = readCell(col, values[idx]);
-          if (r.ok) out.push(r.value);
-          else {
+          if (r.ok) {
+            out.push(r.value);
+            if (r.warning) rejects.push({ severity: 'warning', code: r.warning.code, sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.warning.reason });
+          } else {
             bad = true;
             out.push(null);
-            rejects.push({ sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.reason });
+            rejects.push({ severity: 'error', code: r.code, sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.reason });
           }
         }
-        if (bad) rejectedRows.add(row.number);
-        else accepted.push(out);
+        if (bad) rejectedRows.add(`${sheets.length - 1}:${row.number}`);
+        else accepted.push({ sheet: sheets.length - 1, row: row.number, values: out });
       }
-      if (here) match = here;
     }
   } catch (e) {
+    if (!(e instanceof XlsxError) && !/zip|inflat|end of central directory|invalid|unexpected/i.test(String((e as Error).message))) throw e;
     return { ...base, message: `Tệp ${input.fileName}: không đọc được như một tệp Excel (.xlsx) — ${(e as Error).message}. Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx.` };
+  } finally {
+    wb?.close();
   }
 
-  if (!match) {
-    const names = layouts.map((l) => `${l.form} (${l.title})`).join('; ');
-    return { ...base, message: `Tệp ${input.fileName}: không nhận ra biểu mẫu — không tìm thấy dòng tiêu đề cột của mẫu nào trong ${Math.max(...layouts.map((l) => l.headerSearchRows))} dòng đầu của các trang tính. Các mẫu đã biết: ${names}.` };
+  if (!chosen) {
+    const closest = best.filter((b) => b.score > 0).sort((a, b) => b.score - a.score).slice(0, 3)
+      .map((b) => `${b.layout.id} (${b.layout.title}; khớp ${Math.round(b.score * 100)}% tên cột)`);
+    return {
+      ...base,
+      message: `Tệp ${input.fileName}: không nhận ra biểu mẫu — không tìm thấy dòng tiêu đề cột của mẫu nào trong ${searchRows} dòng đầu của các trang tính. ${
+        closest.length ? `Gần nhất: ${closest.join('; ')}.` : `Các mẫu đã biết: ${listForms().map((l) => l.id).join(', ')}.`}`,
+    };
   }
 
-  const { layout } = match;
-  // columns the layout requires but the header lacks: every data row is rejected for it
-  const missing = layout.columns.filter((c) => c.required && ![...match.columns.values()].includes(c));
-  // the title block: school, year
-  const meta = new Map<string, string | null>();
+  const layout = chosen;
+  const first = sheets[0]!;
+  // columns the layout requires but the header lacks
+  const missing = layout.columns.filter((c, k) => c.required && first.colIndex[k] === undefined);
+  // the title block: school, year (from the first data sheet; a later sheet may add its own, e.g. the class)
+  const fileMeta = new Map<string, string | null>();
   const metaProblems: string[] = [];
   for (const m of layout.meta) {
-    const raw = match.meta.get(m.key);
-    const r = readCell({ ...m, codelist: undefined, pattern: undefined } as Pick<FormColumn, 'type' | 'required'> & FormMeta, raw ?? null);
-    if (r.ok) meta.set(m.key, r.value);
-    else {
-      const cell = match.metaCells.get(m.key);
-      metaProblems.push(`${m.label}${cell ? ` (ô ${columnLetter(cell.col)}${cell.row})` : ''}: ${r.reason}`);
-    }
+    const found = first.meta.get(m.key);
+    const r = readCell({ type: m.type, required: m.required }, found?.text ?? null);
+    if (r.ok) fileMeta.set(m.key, r.value);
+    else metaProblems.push(`${m.label}${found ? ` (ô ${columnLetter(found.col)}${found.row})` : ''}: ${r.reason}`);
   }
   const fileProblem = missing.length
-    ? `thiếu cột bắt buộc ${missing.map((c) => `"${c.headers[0]}"`).join(', ')} ở dòng tiêu đề ${match.headerRow}`
+    ? `thiếu cột bắt buộc ${missing.map((c) => `"${c.headers[0]}"`).join(', ')} ở dòng tiêu đề ${first.headerRow}`
     : metaProblems.length
       ? `phần đầu trang tính thiếu hoặc sai: ${metaProblems.join('; ')}`
       : null;
 
-  const period = meta.get('school_year') ?? 'unknown';
-  const schoolCode = meta.get('school_code') ?? null;
+  const period = fileMeta.get('school_year') ?? 'unknown';
+  const schoolCode = fileMeta.get('school_code') ?? null;
   const stagingRel = lake.staging(layout.form, period, input.sha256);
   const rejectsRel = lake.rejects(layout.form, period, input.sha256);
 
   if (fileProblem) {
-    // the whole sheet is rejected; each data row is kept in the rejects with the reason
-    for (const r of accepted) rejects.push({ sheet: match.sheet, row: Number(r[2]), column: null, header: null, value: null, reason: fileProblem });
-    for (const r of accepted) rejectedRows.add(Number(r[2]));
+    // the whole file is rejected; each data row is kept in the rejects with the reason
+    for (const r of accepted) {
+      rejects.push({ severity: 'error', code: missing.length ? 'missing_column' : 'bad_title_block', sheet: sheets[r.sheet]!.sheet, row: r.row, column: null, header: null, value: null, reason: fileProblem });
+      rejectedRows.add(`${r.sheet}:${r.row}`);
+    }
     accepted.length = 0;
   }
 
-  const metaKeys = layout.meta.map((m) => m.key);
-  const rows = accepted.map((r) => [...r.slice(0, 3), ...metaKeys.map((k) => meta.get(k) ?? null), ...r.slice(3)]);
-  const columnNames = rawColumnNames(layout);
-  await writeLakeFiles(join(input.home, stagingRel), columnNames, rows, join(input.home, rejectsRel), input, rejects);
+  const sheetMeta = sheets.map((sh) => layout.meta.map((m) => {
+    const own = sh.meta.get(m.key);
+    if (!own || sh === first) return fileMeta.get(m.key) ?? null;
+    const r = readCell({ type: m.type, required: false }, own.text);
+    return r.ok ? r.value : fileMeta.get(m.key) ?? null;
+  }));
+  const rows = accepted.map((r) => [input.sha256, sheets[r.sheet]!.sheet, String(r.row), ...sheetMeta[r.sheet]!, ...r.values]);
+  await writeLakeFiles(join(input.home, stagingRel), rawColumnNames(layout), rows, join(input.home, rejectsRel), input, rejects);
 
   const result: ParseResult = {
     ...base,
     status: fileProblem ? 'rejected' : 'parsed',
-    message: fileProblem ? `Tệp ${input.fileName}, trang "${match.sheet}": ${fileProblem}.` : null,
+    message: fileProblem ? `Tệp ${input.fileName}, trang "${first.sheet}": ${fileProblem}.` : null,
     form: layout.form,
     formVersion: layout.version,
     period,
@@ -271,7 +317,7 @@ async function writeLakeFiles(stagingPath: string, columns: string[], rows: (str
       app.endRow();
     }
     app.closeSync();
-    await con.run(`create table rejects (file_sha256 varchar, file_name varchar, sheet varchar, row_number integer, column_letter varchar, column_header varchar, value varchar, reason varchar)`);
+    await con.run(`create table rejects (file_sha256 varchar, file_name varchar, sheet varchar, row_number integer, column_letter varchar, column_header varchar, value varchar, reason varchar, code varchar, severity varchar)`);
     const rej = await con.createAppender('rejects');
     for (const r of rejects) {
       rej.appendVarchar(input.sha256);
@@ -283,14 +329,17 @@ async function writeLakeFiles(stagingPath: string, columns: string[], rows: (str
         else rej.appendVarchar(v);
       }
       rej.appendVarchar(r.reason);
+      rej.appendVarchar(r.code);
+      rej.appendVarchar(r.severity);
       rej.endRow();
     }
     rej.closeSync();
-    for (const [table, target, order] of [['accepted', stagingPath, 'row_number::integer'], ['rejects', rejectsPath, 'row_number, column_letter']] as const) {
+    // rows keep the order they were read in (sheet by sheet, row by row)
+    for (const [table, target] of [['accepted', stagingPath], ['rejects', rejectsPath]] as const) {
       await mkdir(dirname(target), { recursive: true });
       const tmp = tempBeside(target);
       try {
-        await con.run(`copy (select * from ${table} order by ${order}) to ${quotedString(tmp)} (format parquet, compression zstd)`);
+        await con.run(`copy ${table} to ${quotedString(tmp)} (format parquet, compression zstd)`);
         await rename(tmp, target);
       } catch (e) {
         await rm(tmp, { force: true });

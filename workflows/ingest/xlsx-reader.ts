@@ -1,0 +1,263 @@
+// A streaming .xlsx reader for ingest. It opens the zip by its central directory (yauzl), so the
+// order of the parts does not matter (exceljs's streaming reader loses shared strings or fails
+// when workbook.xml or sharedStrings.xml come after the sheets, exceljs issue #962), reads the
+// small parts whole (workbook, relationships, shared strings, styles) and scans each sheet's XML
+// as it inflates, handing over one row at a time. Cells come as: string, number, boolean, Date
+// (numbers in a date format), { error } (#REF! …); a formula gives its cached value.
+import yauzl from 'yauzl';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+
+export type CellValue = string | number | boolean | Date | { error: string } | null;
+
+export interface XlsxRow {
+  number: number;
+  /** 1-based: values[1] is column A */
+  values: CellValue[];
+}
+
+export interface XlsxSheet {
+  name: string;
+  hidden: boolean;
+  rows(): AsyncGenerator<XlsxRow>;
+}
+
+export interface XlsxLimits {
+  /** refuse parts that inflate beyond this many bytes (zip bombs) */
+  maxPartBytes: number;
+  /** refuse a compression ratio beyond this */
+  maxRatio: number;
+}
+
+export const DEFAULT_LIMITS: XlsxLimits = { maxPartBytes: 1024 * 1024 * 1024, maxRatio: 400 };
+
+export class XlsxError extends Error {}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true }, (e, z) => (e ? rej(e) : res(z!))));
+}
+
+function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  return new Promise((res, rej) => {
+    const entries = new Map<string, yauzl.Entry>();
+    zip.on('entry', (e: yauzl.Entry) => {
+      entries.set(e.fileName.replace(/^\//, ''), e);
+      zip.readEntry();
+    });
+    zip.on('end', () => res(entries));
+    zip.on('error', rej);
+    zip.readEntry();
+  });
+}
+
+function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((res, rej) => zip.openReadStream(entry, (e, s) => (e ? rej(e) : res(s!))));
+}
+
+async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of await entryStream(zip, entry)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML entities and Excel's _xHHHH_ escapes. */
+export function unescapeXml(s: string): string {
+  if (!s.includes('&') && !s.includes('_x')) return s;
+  return s
+    .replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITY[e]!)
+    .replace(/_x([0-9a-fA-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function attr(tag: string, name: string): string | undefined {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? unescapeXml(m[1]!) : undefined;
+}
+
+/** The text of <t> elements in a string item or inline string, without phonetic runs. */
+function itemText(xml: string): string {
+  const body = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '');
+  let out = '';
+  const re = /<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) out += m[1] ?? '';
+  return unescapeXml(out);
+}
+
+function sharedStrings(xml: string): string[] {
+  const out: string[] = [];
+  const re = /<si>([\s\S]*?)<\/si>|<si\/>/g;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) out.push(m[1] ? itemText(m[1]) : '');
+  return out;
+}
+
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** For each cell style index: does it show the number as a date? */
+function dateStyles(xml: string): boolean[] {
+  const custom = new Map<number, boolean>();
+  for (const m of xml.matchAll(/<numFmt\b[^>]*>/g)) {
+    const id = Number(attr(m[0], 'numFmtId'));
+    const code = (attr(m[0], 'formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+    custom.set(id, /[dmyhs]/i.test(code) && !/^[#0.,%\s]*$/.test(code));
+  }
+  const xfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(xml)?.[1] ?? '';
+  return [...xfs.matchAll(/<xf\b[^>]*?(?:\/>|>)/g)].map((m) => {
+    const id = Number(attr(m[0], 'numFmtId') ?? 0);
+    return custom.get(id) ?? BUILTIN_DATE_FORMATS.has(id);
+  });
+}
+
+function columnNumber(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  return n;
+}
+
+function serialToDate(serial: number): Date {
+  return new Date(Math.round((serial - 25569) * 86400000));
+}
+
+const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+
+function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates: boolean[] }, fallback: number): XlsxRow {
+  const number = Number(attr(openTag, 'r') ?? fallback);
+  const values: CellValue[] = [];
+  let next = 1;
+  CELL.lastIndex = 0;
+  for (let m = CELL.exec(xml); m; m = CELL.exec(xml)) {
+    const attrs = m[1]!;
+    const body = m[2] ?? '';
+    const ref = attr(attrs, 'r');
+    const col = ref ? columnNumber(ref) : next;
+    next = col + 1;
+    const t = attr(attrs, 't') ?? 'n';
+    const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+    let value: CellValue = null;
+    switch (t) {
+      case 's':
+        value = v === undefined ? null : ctx.strings[Number(v)] ?? null;
+        break;
+      case 'inlineStr':
+        value = itemText(/<is>([\s\S]*?)<\/is>/.exec(body)?.[1] ?? '');
+        break;
+      case 'str':
+        value = v === undefined ? null : unescapeXml(v);
+        break;
+      case 'b':
+        value = v === undefined ? null : v === '1';
+        break;
+      case 'e':
+        value = { error: unescapeXml(v ?? '#N/A') };
+        break;
+      default: {
+        if (v === undefined || v === '') break;
+        const num = Number(v);
+        const style = Number(attr(attrs, 's') ?? 0);
+        value = ctx.dates[style] ? serialToDate(num) : num;
+      }
+    }
+    values[col] = value;
+  }
+  return { number, values };
+}
+
+/** Rows of one sheet's XML, scanned as it inflates. */
+async function* scanRows(stream: Readable, ctx: { strings: string[]; dates: boolean[] }, limits: XlsxLimits, compressed: number): AsyncGenerator<XlsxRow> {
+  let buf = '';
+  const decoder = new StringDecoder('utf8'); // a character may be split across chunks
+  let inflated = 0;
+  let rowNo = 0;
+  for await (const chunk of stream) {
+    inflated += (chunk as Buffer).length;
+    if (inflated > limits.maxPartBytes || (compressed > 0 && inflated / compressed > limits.maxRatio && inflated > 50 * 1024 * 1024)) {
+      stream.destroy();
+      throw new XlsxError(`trang tính giải nén quá lớn (${Math.round(inflated / 1e6)} MB, tỷ lệ nén ${Math.round(inflated / Math.max(1, compressed))}:1) — nghi là tệp "zip bomb"`);
+    }
+    buf += decoder.write(chunk as Buffer);
+    let start = 0;
+    for (;;) {
+      const open = buf.indexOf('<row', start);
+      if (open < 0) break;
+      const tagEnd = buf.indexOf('>', open);
+      if (tagEnd < 0) break;
+      const openTag = buf.slice(open, tagEnd + 1);
+      if (openTag.endsWith('/>')) {
+        rowNo = Number(attr(openTag, 'r') ?? rowNo + 1);
+        start = tagEnd + 1;
+        continue;
+      }
+      const close = buf.indexOf('</row>', tagEnd);
+      if (close < 0) break;
+      const row = parseRow(buf.slice(tagEnd + 1, close), openTag, ctx, rowNo + 1);
+      rowNo = row.number;
+      start = close + 6;
+      yield row;
+    }
+    // keep the unfinished tail for the next chunk
+    buf = buf.slice(start);
+  }
+}
+
+export interface XlsxWorkbook {
+  sheets: XlsxSheet[];
+  close(): void;
+}
+
+/** Open a workbook; throws XlsxError with a Vietnamese message when the file is not a readable .xlsx. */
+export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS): Promise<XlsxWorkbook> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(path);
+  } catch (e) {
+    throw new XlsxError(`không mở được như tệp nén .xlsx (${(e as Error).message})`);
+  }
+  try {
+    const entries = await listEntries(zip);
+    const wbEntry = entries.get('xl/workbook.xml');
+    if (!wbEntry) throw new XlsxError('không có phần xl/workbook.xml — không phải sổ tính Excel .xlsx');
+    const workbookXml = await readText(zip, wbEntry);
+    const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+    const rels = new Map<string, string>();
+    if (relsEntry) {
+      for (const m of (await readText(zip, relsEntry)).matchAll(/<Relationship\b[^>]*>/g)) {
+        const target = attr(m[0], 'Target') ?? '';
+        rels.set(attr(m[0], 'Id') ?? '', target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+      }
+    }
+    const ssEntry = entries.get('xl/sharedStrings.xml');
+    const stEntry = entries.get('xl/styles.xml');
+    for (const e of [ssEntry, stEntry]) {
+      if (e && e.uncompressedSize > limits.maxPartBytes) throw new XlsxError(`phần ${e.fileName} quá lớn (${Math.round(e.uncompressedSize / 1e6)} MB)`);
+    }
+    const ctx = {
+      strings: ssEntry ? sharedStrings(await readText(zip, ssEntry)) : [],
+      dates: stEntry ? dateStyles(await readText(zip, stEntry)) : [],
+    };
+    const sheets: XlsxSheet[] = [];
+    for (const m of workbookXml.matchAll(/<sheet\b[^>]*>/g)) {
+      const rid = attr(m[0], 'r:id') ?? attr(m[0], 'id');
+      const target = rid ? rels.get(rid) : undefined;
+      const entry = target ? entries.get(target.replace(/^xl\/\.\.\//, '')) : undefined;
+      const name = attr(m[0], 'name') ?? '';
+      const hidden = /hidden/.test(attr(m[0], 'state') ?? '');
+      sheets.push({
+        name,
+        hidden,
+        rows: async function* () {
+          if (!entry) return;
+          yield* scanRows(await entryStream(zip, entry), ctx, limits, entry.compressedSize);
+        },
+      });
+    }
+    return { sheets, close: () => zip.close() };
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+}
