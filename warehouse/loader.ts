@@ -48,11 +48,12 @@ export async function loadParsed(wh: Warehouse, home: string, p: ParseResult): P
       await wh.run(`insert into ops.rejects by name select * from read_parquet(${quotedString(join(home, p.rejectsPath))})`);
     }
     const loaded = p.status === 'parsed';
+    const status = p.status === 'bundle' ? 'bundle' : loaded ? 'loaded' : 'rejected';
     await wh.run(
       `insert into ops.files (file_sha256, file_name, form, form_version, period, school_code, status, is_current, message,
          rows_read, rows_accepted, rows_rejected, rows_ignored, raw_path, staging_path, rejects_path, load_seq)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, nextval('ops.load_seq'))`,
-      [p.sha256, p.fileName, p.form, p.formVersion, p.period, p.schoolCode, loaded ? 'loaded' : 'rejected', loaded, p.message,
+      [p.sha256, p.fileName, p.form, p.formVersion, p.period, p.schoolCode, status, loaded, p.message,
         p.rowsRead, p.rowsAccepted, p.rowsRejected, p.rowsIgnored, p.rawPath, p.stagingPath, p.rejectsPath],
     );
     if (loaded) {

@@ -3,12 +3,13 @@
 import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { sha256File, storeRaw, tempBeside } from '../../warehouse/lake.js';
+import { lake, sha256File, storeRaw, tempBeside } from '../../warehouse/lake.js';
+import { expandBundle, isBundle } from './bundle.js';
 import { thongkeHome, warehousePath } from '../../warehouse/home.js';
 import { withWarehouse } from '../../warehouse/db.js';
 import { loadParsed } from '../../warehouse/loader.js';
 import { runTransforms } from '../../transforms/runner.js';
-import { PARSER_VERSION } from './parse-workbook.js';
+import { PARSER_VERSION, writeFindings } from './parse-workbook.js';
 import { parseInThread } from './parse-in-thread.js';
 import type { FileSummary, ParseFileInput, ParseResult } from './types.js';
 
@@ -26,19 +27,22 @@ const manifestPath = (sha256: string) => join('lake', 'manifests', `${sha256}.js
 
 export async function parseFile(input: ParseFileInput): Promise<ParseResult> {
   const home = thongkeHome();
+  const fileName = input.displayName ?? basename(input.path);
   const sha256 = await sha256File(input.path);
   const manifest = join(home, manifestPath(sha256));
   // the same content was parsed before (an earlier batch, or an attempt that died after writing)
   const cached = await readFile(manifest, 'utf8').then((s) => JSON.parse(s) as ParseResult, () => undefined);
-  if (cached && cached.parserVersion === PARSER_VERSION) return { ...cached, fileName: basename(input.path) };
+  if (cached && cached.parserVersion === PARSER_VERSION) return { ...cached, fileName };
 
   const rawPath = await storeRaw(home, input.path, sha256);
   let rowsRead = 0;
   const result = await heartbeating(
-    parseInThread(
-      { home, path: join(home, rawPath), fileName: basename(input.path), sha256, rawPath, onProgress: (n) => (rowsRead = n) },
-      Context.current().cancellationSignal,
-    ),
+    (await isBundle(join(home, rawPath)))
+      ? parseBundle(home, join(home, rawPath), fileName, sha256, rawPath)
+      : parseInThread(
+        { home, path: join(home, rawPath), fileName, sha256, rawPath, onProgress: (n) => (rowsRead = n) },
+        Context.current().cancellationSignal,
+      ),
     () => ({ rowsRead }),
   );
   await mkdir(dirname(manifest), { recursive: true });
@@ -46,6 +50,34 @@ export async function parseFile(input: ParseFileInput): Promise<ParseResult> {
   await writeFile(tmp, JSON.stringify(result));
   await rename(tmp, manifest);
   return result;
+}
+
+/** A zip bundle: its members go to the lake; refused members are its rejected rows. */
+async function parseBundle(home: string, path: string, fileName: string, sha256: string, rawPath: string): Promise<ParseResult> {
+  const b = await expandBundle(path, home, fileName);
+  const rejectsPath = lake.rejects('bundle', 'bundle', sha256);
+  await writeFindings(join(home, rejectsPath), { sha256, fileName }, b.problems.map((p) => ({
+    severity: 'error', code: 'bundle_member', sheet: p.name, row: null, column: null, header: null, value: null, reason: `Tệp nén ${fileName}: "${p.name}" ${p.reason}.`,
+  })));
+  return {
+    parserVersion: PARSER_VERSION,
+    fileName,
+    sha256,
+    rawPath,
+    status: 'bundle',
+    message: b.problems.length ? `Tệp nén ${fileName}: ${b.members.length} tệp Excel được nạp, ${b.problems.length} tệp bị từ chối.` : null,
+    form: null,
+    formVersion: null,
+    period: null,
+    schoolCode: null,
+    rowsRead: b.members.length + b.problems.length + b.ignored,
+    rowsAccepted: b.members.length,
+    rowsRejected: b.problems.length,
+    rowsIgnored: b.ignored,
+    stagingPath: null,
+    rejectsPath,
+    members: b.members.map((m) => ({ name: m.name, path: m.path })),
+  };
 }
 
 export async function loadFile(parsed: ParseResult): Promise<FileSummary> {

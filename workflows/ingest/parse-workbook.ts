@@ -30,8 +30,8 @@ interface Reject {
   /** error: the row is rejected; warning: the row is kept */
   severity: 'error' | 'warning';
   code: string;
-  sheet: string;
-  row: number;
+  sheet: string | null;
+  row: number | null;
   column: string | null;
   header: string | null;
   value: string | null;
@@ -302,12 +302,28 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
   return result;
 }
 
+/** Findings of a file (rejected cells, warnings, bundle members refused), as lake/rejects Parquet. */
+export interface Finding {
+  severity: 'error' | 'warning';
+  code: string;
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  header: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export async function writeFindings(target: string, file: { sha256: string; fileName: string }, findings: Finding[]): Promise<void> {
+  await writeLakeFiles(null, [], [], target, file, findings as Reject[]);
+}
+
 /** Write both Parquet files with an in-memory DuckDB (appender → COPY), each atomically. */
-async function writeLakeFiles(stagingPath: string, columns: string[], rows: (string | null)[][], rejectsPath: string, input: ParseWorkbookInput, rejects: Reject[]): Promise<void> {
+async function writeLakeFiles(stagingPath: string | null, columns: string[], rows: (string | null)[][], rejectsPath: string, input: Pick<ParseWorkbookInput, 'sha256' | 'fileName'>, rejects: Reject[]): Promise<void> {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await db.connect();
   try {
-    await con.run(`create table accepted (${columns.map((c) => `"${c}" varchar`).join(', ')})`);
+    await con.run(`create table accepted (${(columns.length ? columns : ['none']).map((c) => `"${c}" varchar`).join(', ')})`);
     const app = await con.createAppender('accepted');
     for (const r of rows) {
       for (const v of r) {
@@ -322,8 +338,10 @@ async function writeLakeFiles(stagingPath: string, columns: string[], rows: (str
     for (const r of rejects) {
       rej.appendVarchar(input.sha256);
       rej.appendVarchar(input.fileName);
-      rej.appendVarchar(r.sheet);
-      rej.appendInteger(r.row);
+      if (r.sheet === null) rej.appendNull();
+      else rej.appendVarchar(r.sheet);
+      if (r.row === null) rej.appendNull();
+      else rej.appendInteger(r.row);
       for (const v of [r.column, r.header, r.value]) {
         if (v === null) rej.appendNull();
         else rej.appendVarchar(v);
@@ -336,6 +354,7 @@ async function writeLakeFiles(stagingPath: string, columns: string[], rows: (str
     rej.closeSync();
     // rows keep the order they were read in (sheet by sheet, row by row)
     for (const [table, target] of [['accepted', stagingPath], ['rejects', rejectsPath]] as const) {
+      if (target === null) continue;
       await mkdir(dirname(target), { recursive: true });
       const tmp = tempBeside(target);
       try {

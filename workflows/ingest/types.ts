@@ -3,6 +3,8 @@
 export interface ParseFileInput {
   /** Absolute path of the received file, readable by the ingest worker. */
   path: string;
+  /** How people know the file, when not by its path: "<bundle>.zip/<member>.xlsx". */
+  displayName?: string;
 }
 
 export interface ParseResult {
@@ -10,7 +12,8 @@ export interface ParseResult {
   fileName: string;
   sha256: string;
   rawPath: string;
-  status: 'parsed' | 'rejected';
+  /** bundle: a zip of files; its members follow as files of their own */
+  status: 'parsed' | 'rejected' | 'bundle';
   /** Why the whole file was rejected (Vietnamese, names the file and sheet). */
   message: string | null;
   form: string | null;
@@ -23,6 +26,8 @@ export interface ParseResult {
   rowsIgnored: number;
   stagingPath: string | null;
   rejectsPath: string | null;
+  /** for a bundle: the extracted workbooks, in the bundle's order */
+  members?: { name: string; path: string }[];
 }
 
 /** What `thongke ingest --json` prints per file. */
@@ -31,7 +36,7 @@ export interface FileSummary {
   sha256: string;
   form: string | null;
   period: string | null;
-  status: 'loaded' | 'rejected' | 'superseded' | 'unchanged';
+  status: 'loaded' | 'rejected' | 'superseded' | 'unchanged' | 'bundle';
   message: string | null;
   rows_read: number;
   rows_accepted: number;

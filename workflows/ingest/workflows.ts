@@ -1,7 +1,7 @@
 // ingestBatch: every file is parsed (task queue `ingest`) then loaded (task queue `warehouse`);
 // after the last load the SQL transforms run once. Durable: a worker that dies mid-batch has its
 // activities retried elsewhere; loads are idempotent by content hash, so nothing counts twice.
-import { proxyActivities, defineQuery, setHandler } from '@temporalio/workflow';
+import { proxyActivities, defineQuery, setHandler, condition } from '@temporalio/workflow';
 import type * as activities from './activities.js';
 import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult, ParseResult } from './types.js';
 
@@ -28,18 +28,29 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
   const progress: BatchProgress = { total: input.files.length, parsed: 0, loaded: 0, transformed: false };
   setHandler(progressQuery, () => progress);
 
-  const n = input.files.length;
-  // Parses run `parallelism` at a time; loads run one at a time in input order, so which file
-  // supersedes which is decided by the batch, not by which parse happened to finish first.
+  // The queue grows when a bundle opens: its members join at the end, in the order the loader
+  // meets the bundle (deterministic), and are parsed and loaded like any file.
+  const queue: { path: string; displayName?: string }[] = input.files.map((path) => ({ path }));
   const settle: { resolve: (p: ParseResult) => void; reject: (e: unknown) => void }[] = [];
-  const parsed = input.files.map((_, i) => new Promise<ParseResult>((resolve, reject) => (settle[i] = { resolve, reject })));
-  for (const p of parsed) p.catch(() => undefined); // a failed parse surfaces where it is loaded
+  const parsed: Promise<ParseResult>[] = [];
+  const slot = (i: number) => {
+    parsed[i] ??= new Promise<ParseResult>((resolve, reject) => (settle[i] = { resolve, reject }));
+    parsed[i]!.catch(() => undefined); // a failed parse surfaces where it is loaded
+    return parsed[i]!;
+  };
+  queue.forEach((_, i) => slot(i));
   let next = 0;
+  let loading = true;
   async function parseLane(): Promise<void> {
-    while (next < n) {
+    for (;;) {
+      if (next >= queue.length) {
+        if (!loading) return;
+        await condition(() => next < queue.length || !loading);
+        continue;
+      }
       const i = next++;
       try {
-        settle[i]!.resolve(await parseFile({ path: input.files[i]! }));
+        settle[i]!.resolve(await parseFile(queue[i]!));
         progress.parsed++;
       } catch (e) {
         settle[i]!.reject(e);
@@ -48,13 +59,23 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
   }
   async function loadInOrder(): Promise<FileSummary[]> {
     const results: FileSummary[] = [];
-    for (let i = 0; i < n; i++) {
-      results.push(await loadFile(await parsed[i]!));
-      progress.loaded++;
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        const p = await parsed[i]!;
+        results.push(await loadFile(p));
+        progress.loaded++;
+        for (const m of p.members ?? []) {
+          queue.push({ path: m.path, displayName: m.name });
+          slot(queue.length - 1);
+          progress.total++;
+        }
+      }
+      return results;
+    } finally {
+      loading = false;
     }
-    return results;
   }
-  const lanes = Math.max(1, Math.min(input.parallelism ?? 4, n));
+  const lanes = Math.max(1, input.parallelism ?? 4);
   const [files] = await Promise.all([loadInOrder(), ...Array.from({ length: lanes }, parseLane)]);
 
   let transformRunId: string | null = null;
