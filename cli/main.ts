@@ -4,12 +4,12 @@ import { parseArgs } from 'node:util';
 import { readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { thongkeHome, warehousePath } from '../warehouse/home.js';
-import { withWarehouse } from '../warehouse/db.js';
 import { startWorkers, QUEUES, type Queue } from '../workflows/worker.js';
 import { connectClient, runIngestBatch } from '../workflows/client.js';
 import { temporalAddress } from '../workflows/connection.js';
 import type { BatchProgress, FileSummary } from '../workflows/ingest/types.js';
-import { buildSite } from '../dashboards/build.js';
+import { publish, publishCommand } from './publish.js';
+import { serveCommand } from './serve.js';
 import { formatInt } from '../dashboards/format.js';
 import { startDevServer, temporalAnswers, freePort, type DevServer } from './dev-server.js';
 import { runSql, FORMATS, type Format } from './sql.js';
@@ -22,8 +22,13 @@ const USAGE = `thongke — kho dữ liệu thống kê giáo dục
   thongke worker [--queues ingest,warehouse]
   thongke ingest <tệp|thư mục>… [--json] [--no-transform]
   thongke transform                    chạy các phép biến đổi SQL
-  thongke publish                      dựng trang tĩnh vào THONGKE_HOME/site
+  thongke fixtures --scale tiny|province|national [--seed 1] [--out DIR]
+                                       sinh bộ dữ liệu mẫu kèm đáp án
+  thongke publish [--audience bo|so:<mã tỉnh>|analyst]
+                                       dựng trang tĩnh vào THONGKE_HOME/site (mặc định: tất cả)
+  thongke serve [--port 8080]          phục vụ THONGKE_HOME/site trên máy này
   thongke sql "<truy vấn>" [--format table|csv|json|arrow]
+  thongke period open|status|submit|approve|return|unlock …   kỳ báo cáo (thongke period để xem cách dùng)
 
 Biến môi trường: THONGKE_HOME (mặc định ./thongke-data), TEMPORAL_ADDRESS (mặc định localhost:7233),
 TEMPORAL_NAMESPACE (mặc định default).`;
@@ -66,7 +71,7 @@ function progressPrinter(): (p: BatchProgress) => void {
   };
 }
 
-const STATUS_VI: Record<FileSummary['status'], string> = { loaded: 'đã nạp', rejected: 'bị từ chối', superseded: 'đã thay thế', unchanged: 'không đổi (đã có)' };
+const STATUS_VI: Record<FileSummary['status'], string> = { loaded: 'đã nạp', rejected: 'bị từ chối', superseded: 'đã thay thế', unchanged: 'không đổi (đã có)', bundle: 'gói nén, đã mở' };
 
 function printSummary(files: FileSummary[]): void {
   const rows = files.map((f) => [f.file, f.form ?? '–', STATUS_VI[f.status], formatInt(f.rows_read), formatInt(f.rows_accepted), formatInt(f.rows_rejected), formatInt(f.rows_ignored)]);
@@ -146,13 +151,6 @@ async function sqlCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function publish(): Promise<number> {
-  const home = thongkeHome();
-  const site = await withWarehouse(warehousePath(home), (wh) => buildSite(wh, join(home, 'site')), { readOnly: true });
-  console.log(`Trang đã dựng: ${site.index}`);
-  return 0;
-}
-
 async function transformCommand(): Promise<number> {
   const client = await connectClient();
   try {
@@ -195,7 +193,7 @@ async function demo(): Promise<number> {
     }
     if (process.stderr.isTTY) err('');
     printSummary(result.files);
-    const site = await withWarehouse(warehousePath(home), (wh) => buildSite(wh, join(home, 'site')), { readOnly: true });
+    const site = await publish(home);
     const t = site.totals;
     console.log('');
     console.log(`Trang: ${site.index}`);
@@ -226,8 +224,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'worker': return worker(args);
     case 'ingest': return ingest(args);
     case 'sql': return sqlCommand(args);
-    case 'publish': return publish();
+    case 'publish': return publishCommand(args);
+    case 'serve': return serveCommand(args);
     case 'transform': return transformCommand();
+    case 'fixtures': return (await import('./fixtures.js')).fixturesCommand(args);
+    case 'period': return (await import('./period.js')).periodCommand(args);
     case undefined: case '-h': case '--help': case 'help':
       console.log(USAGE);
       return command === undefined ? 2 : 0;

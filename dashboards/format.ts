@@ -39,3 +39,20 @@ export function suppressCounts(row: Record<string, unknown>): Record<string, unk
   }
   return out;
 }
+
+const dateTime = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** A moment for people, Vietnamese style in Vietnam's time zone: 05/03/2026 14:07. */
+export function formatDateTime(d: Date): string {
+  const p = Object.fromEntries(dateTime.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** Bytes for people: 1,5 MB. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+}

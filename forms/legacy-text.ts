@@ -122,7 +122,7 @@ function toneless(word: string): string {
 /** Every word with a non-ASCII letter is a possible Vietnamese syllable. */
 function plausible(text: string): boolean {
   const words = text.split(/[^\p{L}]+/u).filter(Boolean);
-  return words.every((w) => !/[^\u0000-\u007f]/.test(w) || SYLLABLE.test(toneless(w)));
+  return words.every((w) => !/[^\p{ASCII}]/u.test(w) || SYLLABLE.test(toneless(w)));
 }
 
 /**

@@ -96,3 +96,17 @@ if (found) {
   log('no Temporal CLI found or installable; the SDK will try its own download (needs internet)');
   writeFileSync(record, JSON.stringify({ bin: null, how: 'sdk-download' }));
 }
+
+// 4. Browser for the dashboard tests (`--browser`, passed by test/helpers/global-setup.ts only):
+// Debian's chromium, driven by playwright-core (a devDependency, installed in step 1). Root and the
+// Debian mirror are enough; nothing is downloaded from elsewhere.
+function aptGet(args) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['-n', '-E', 'apt-get', ...args], { env });
+}
+if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
+  log('installing chromium from Debian for the browser tests');
+  if (!aptGet(['update']) || !aptGet(['install', '-y', '--no-install-recommends', 'chromium']) || !existsSync('/usr/bin/chromium')) {
+    console.error('[setup] could not install chromium (apt-get install -y chromium)'); process.exit(1);
+  }
+}

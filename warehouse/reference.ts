@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from './db.js';
 import { formsDir, listForms, formColumnNames } from '../forms/layout.js';
+import { GRID_COLUMNS, listGrids } from '../forms/grids.js';
 import { qualified, quotedIdentifier, quotedString } from './sql.js';
 
 export function rawTableDdl(form: string, columns: string[]): string {
@@ -13,6 +14,8 @@ export function rawTableDdl(form: string, columns: string[]): string {
 }
 
 export async function ensureRawTables(wh: Warehouse): Promise<void> {
+  // statistical returns (forms/grids): one long table per form, the same columns for all
+  for (const g of new Set(listGrids().map((x) => x.form))) await wh.run(rawTableDdl(g, [...GRID_COLUMNS]));
   for (const layout of listForms()) {
     await wh.run(rawTableDdl(layout.form, formColumnNames(layout.form)));
     // a form that gained columns since the table was made

@@ -6,13 +6,18 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ingestActivities from './ingest/activities.js';
 import { INGEST_QUEUE, WAREHOUSE_QUEUE } from './ingest/workflows.js';
+import * as periodActivities from './periods/activities.js';
+import { PERIODS_QUEUE } from './periods/workflows.js';
 import { temporalAddress, temporalNamespace } from './connection.js';
 
-export type Queue = typeof INGEST_QUEUE | typeof WAREHOUSE_QUEUE;
-export const QUEUES: Queue[] = [INGEST_QUEUE, WAREHOUSE_QUEUE];
+export type Queue = typeof INGEST_QUEUE | typeof WAREHOUSE_QUEUE | typeof PERIODS_QUEUE;
+export const QUEUES: Queue[] = [INGEST_QUEUE, WAREHOUSE_QUEUE, PERIODS_QUEUE];
 
 const workflowsPath = fileURLToPath(new URL('./workflows.js', import.meta.url));
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+// reporting periods (workflows/periods): their own queue and bundle
+const periodWorkflowsPath = fileURLToPath(new URL('./periods/workflows.js', import.meta.url));
+let periodBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 export interface WorkerOptions {
   queues?: Queue[];
@@ -33,11 +38,12 @@ let runtimeInstalled = false;
 export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWorkers> {
   if (!runtimeInstalled) {
     // worker state changes are routine; keep the terminal for progress and problems
-    // (the warehouse queue has no workflows by design: that warning is noise)
+    // (the warehouse queue has no workflows and the periods queue no activities, by design: that
+    // warning is noise)
     const level = (process.env.THONGKE_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN';
     Runtime.install({
       logger: new DefaultLogger(level, (entry) => {
-        if (!entry.message.startsWith('No workflows registered')) console.error(`${entry.level} ${entry.message}`, entry.meta ?? '');
+        if (!/^No (workflows|activities) registered/.test(entry.message)) console.error(`${entry.level} ${entry.message}`, entry.meta ?? '');
       }),
     });
     runtimeInstalled = true;
@@ -62,10 +68,19 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWor
       connection,
       namespace,
       taskQueue: WAREHOUSE_QUEUE,
-      activities: { loadFile: ingestActivities.loadFile, transform: ingestActivities.transform },
+      activities: {
+        loadFile: ingestActivities.loadFile,
+        transform: ingestActivities.transform,
+        recordPeriodEvents: periodActivities.recordPeriodEvents,
+        periodLockStatus: periodActivities.periodLockStatus,
+      },
       // the single writer: one load or transform at a time
       maxConcurrentActivityTaskExecutions: 1,
     }));
+  }
+  if (queues.includes(PERIODS_QUEUE)) {
+    periodBundle ??= bundleWorkflowCode({ workflowsPath: periodWorkflowsPath, logger: quietLogger });
+    workers.push(await Worker.create({ connection, namespace, taskQueue: PERIODS_QUEUE, workflowBundle: await periodBundle }));
   }
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();

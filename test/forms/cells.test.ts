@@ -25,7 +25,9 @@ describe('code columns', () => {
   });
   test('pattern', () => {
     expect(readCell(personalId, '019312345678')).toEqual({ ok: true, value: '019312345678' });
-    expect(readCell(personalId, '1234')).toEqual({ ok: false, reason: '"1234" sai định dạng mã' });
+    expect(readCell(personalId, '1234')).toEqual({ ok: false, code: 'bad_code_format', reason: '"1234" sai định dạng mã' });
+    // typed into a number cell, the leading zero was lost: it comes back
+    expect(readCell(personalId, 19312345678)).toEqual({ ok: true, value: '019312345678' });
     expect(readCell(personalId, null)).toEqual({ ok: true, value: null });
   });
 });
@@ -37,10 +39,10 @@ describe('dates', () => {
     expect(readCell(date, 42252)).toEqual({ ok: true, value: '2015-09-05' });
   });
   test('impossible dates are rejected', () => {
-    expect(readCell(date, '31/02/2015')).toEqual({ ok: false, reason: '"31/02/2015" không phải ngày dạng dd/mm/yyyy' });
+    expect(readCell(date, '31/02/2015')).toEqual({ ok: false, code: 'bad_date', reason: '"31/02/2015" không phải ngày dạng dd/mm/yyyy' });
   });
   test('required and optional blanks', () => {
-    expect(readCell(date, '  ')).toEqual({ ok: false, reason: 'thiếu giá trị bắt buộc' });
+    expect(readCell(date, '  ')).toEqual({ ok: false, code: 'missing_required', reason: 'thiếu giá trị bắt buộc' });
     expect(readCell(optionalDate, null)).toEqual({ ok: true, value: null });
   });
   test('serial 1900 system (dates after 1 March 1900)', () => {
@@ -53,10 +55,16 @@ describe('what exceljs hands over', () => {
   test('formula → cached result; rich text joined; error cells invalid', () => {
     expect(cellText({ formula: 'A1+1', result: 7 })).toBe('7');
     expect(cellText({ richText: [{ text: 'Khối ' }, { text: '6' }] })).toBe('Khối 6');
-    expect(readCell(ethnic, { error: '#REF!' })).toEqual({ ok: false, reason: 'ô lỗi #REF!' });
+    expect(readCell(ethnic, { error: '#REF!' })).toEqual({ ok: false, code: 'invalid_cell', reason: 'ô lỗi #REF!' });
   });
   test('#REF!, ? and # typed as text are invalid', () => {
-    for (const v of ['#REF!', '?', '#']) expect(readCell(ethnic, v)).toEqual({ ok: false, reason: `giá trị không hợp lệ "${v}"` });
+    for (const v of ['#REF!', '?', '#']) expect(readCell(ethnic, v)).toEqual({ ok: false, code: 'invalid_cell', reason: `giá trị không hợp lệ "${v}"` });
+  });
+  test('legacy TCVN3 text is converted, with a warning', () => {
+    expect(readCell({ type: 'text', required: true }, 'NguyÔn ThÞ Hoµ')).toEqual({
+      ok: true, value: 'Nguyễn Thị Hoà',
+      warning: { code: 'legacy_tcvn3', reason: 'văn bản mã TCVN3 (ABC) "NguyÔn ThÞ Hoµ" đã được chuyển sang Unicode: "Nguyễn Thị Hoà"; hãy kiểm tra lại' },
+    });
   });
   test('text is NFC', () => {
     expect(cellText('Nguyễn'.normalize('NFD'))).toBe('Nguyễn'.normalize('NFC'));

@@ -5,6 +5,6 @@ import { spawnSync } from 'node:child_process';
 
 export default function setup(): void {
   if (process.env.THONGKE_SKIP_SETUP === '1') return;
-  const r = spawnSync(process.execPath, ['scripts/setup.mjs', '--quiet'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['scripts/setup.mjs', '--quiet', '--browser'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('scripts/setup.mjs failed');
 }

@@ -38,10 +38,11 @@ test('demo twice: same totals, no duplicates, a site with no personal data', asy
       return wh.rowsJson('select full_name, birth_date, personal_id from raw.hs_danh_sach') as Promise<{ full_name: string; birth_date: string; personal_id: string }[]>;
     }, { readOnly: true });
 
-    // the published site: a chart rendered to SVG, the table, and not one name, birth date or id
-    const html = readFileSync(join(home, 'site', 'index.html'), 'utf8');
+    // the published sites: a chart rendered to SVG, its table, and not one name, birth date or id
+    for (const audience of ['bo', 'so-19', 'analyst']) expect(existsSync(join(home, 'site', audience, 'index.html')), audience).toBe(true);
+    const html = readFileSync(join(home, 'site', 'bo', 'index.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html).toContain('<table>');
+    expect(html).toContain('<table');
     const published = siteFiles(join(home, 'site')).map((f) => readFileSync(f, 'utf8')).join('\n');
     const leaks = names.filter((n) => published.includes(n.full_name) || published.includes(n.personal_id) || published.includes(n.birth_date));
     expect(leaks).toEqual([]);

@@ -72,7 +72,7 @@ describe('parseWorkbook', () => {
     writeFileSync(path, 'đây không phải tệp Excel');
     const r = await parse(home, path);
     expect(r.status).toBe('rejected');
-    expect(r.message).toMatch(/^Tệp gia\.xlsx: không đọc được như một tệp Excel \(\.xlsx\)/);
+    expect(r.message).toBe('Tệp gia.xlsx: không phải tệp Excel .xlsx (nội dung không phải định dạng sổ tính). Hãy xuất lại từ phần mềm dưới dạng .xlsx.');
   });
 
   test('a missing school code rejects every row, and the counts still add up', async () => {

@@ -9,7 +9,8 @@ import { thongkeHome, warehousePath } from '../../warehouse/home.js';
 import { withWarehouse } from '../../warehouse/db.js';
 import { loadParsed } from '../../warehouse/loader.js';
 import { runTransforms } from '../../transforms/runner.js';
-import { PARSER_VERSION, writeFindings } from './parse-workbook.js';
+import { PARSER_VERSION } from './parse-workbook.js';
+import { writeFindings } from './lake-writer.js';
 import { parseInThread } from './parse-in-thread.js';
 import type { FileSummary, ParseFileInput, ParseResult } from './types.js';
 

@@ -1,5 +1,5 @@
 // Parse a grid form (forms/grids/*.json: rows = indicators with a row code "Mã số", columns =
-// breakdowns) with the exceljs streaming reader, and write the lake files in long format:
+// breakdowns) with thongke's streaming reader (xlsx-reader.ts), and write the lake files in long format:
 // one row per (row code, column) → lake/staging/<form>/<period>/<sha>.parquet; unreadable cells
 // and the form's sum rules that fail → lake/rejects/<form>/<period>/<sha>.parquet.
 //
@@ -18,15 +18,13 @@
 //   with sheet, row, column, a Vietnamese message and the rule (the reason starts "Cảnh báo").
 // - The school year comes from the title block ("Năm học: 2020-2021"); failing that from a year in
 //   the file name (start year), with a warning; else "unknown".
-import ExcelJS from 'exceljs';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { openXlsx, type XlsxWorkbook } from './xlsx-reader.js';
+import { writeLakeFiles } from './lake-writer.js';
+import { join } from 'node:path';
 import { GRID_COLUMNS, formulaParts, listGrids, type GridColumn, type GridLayout, type GridRule, type GridSheet } from '../../forms/grids.js';
 import { cellScalar, cellText, readCell } from '../../forms/cells.js';
 import { columnLetter, fold } from '../../forms/text.js';
-import { lake, tempBeside } from '../../warehouse/lake.js';
-import { quotedString } from '../../warehouse/sql.js';
+import { lake } from '../../warehouse/lake.js';
 import type { ParseWorkbookInput } from './parse-workbook.js';
 import type { ParseResult } from './types.js';
 
@@ -151,38 +149,26 @@ function pathMatches(have: string[], want: string[][]): boolean {
   return have.length === want.length && want.every((v, i) => v.includes(have[i]!));
 }
 
-/**
- * exceljs' streaming reader now and then parses a worksheet before the workbook and shared
- * strings of the same file (names "Sheet1", cells {sharedString: n}): seen about once in 40 reads
- * of files written by its own streaming writer, which puts the sheets first. Such a scan is redone.
- */
-class RacedRead extends Error {}
-
 async function scanWorkbook(path: string): Promise<SheetScan[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await scanOnce(path);
-    } catch (e) {
-      if (!(e instanceof RacedRead) || attempt >= 5) throw e;
-    }
+  const wb = await openXlsx(path);
+  try {
+    return await scanSheets(wb);
+  } finally {
+    wb.close();
   }
 }
 
-async function scanOnce(path: string): Promise<SheetScan[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+async function scanSheets(wb: XlsxWorkbook): Promise<SheetScan[]> {
   const scans: SheetScan[] = [];
-  for await (const worksheet of reader) {
-    const ws = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string; id?: number };
-    // the workbook part (sheet names) not read before this sheet: see RacedRead
-    if (!(reader as unknown as { model?: { sheets?: unknown[] } }).model?.sheets) throw new RacedRead('workbook not read yet');
-    const name = ws.name ?? `Sheet${ws.id ?? ''}`;
+  for (const ws of wb.sheets) {
+    if (ws.hidden) continue;
+    const name = ws.name;
     const before: RawRow[] = [];
     let scan: SheetScan | null = null;
     const header: RawRow[] = [];
     let inHeader = false;
-    for await (const row of ws) {
+    for await (const row of ws.rows()) {
       const values = row.values as unknown[];
-      if (values.some((v) => typeof v === 'object' && v !== null && 'sharedString' in v)) throw new RacedRead('shared strings not read yet');
       const r: RawRow = { number: row.number, values, texts: texts(values) };
       if (!scan && !inHeader) {
         if (row.number > ANCHOR_SEARCH_ROWS) continue;
@@ -535,44 +521,9 @@ export async function parseGridWorkbook(input: ParseWorkbookInput): Promise<Pars
   return result;
 }
 
-/** Both Parquet files, through an in-memory DuckDB, each written beside its target and renamed. */
+/** Both Parquet files (lake-writer.ts); a finding's code is its rule, or "grid". */
 async function writeGridLake(stagingPath: string, rows: (string | null)[][], rejectsPath: string, input: ParseWorkbookInput, issues: GridIssue[]): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const con = await db.connect();
-  const fill = async (table: string, columns: string[], data: (string | number | null)[][]) => {
-    await con.run(`create table ${table} (${columns.map((c) => `"${c}" ${c === 'row_number' && table === 'rejects' ? 'integer' : 'varchar'}`).join(', ')})`);
-    const app = await con.createAppender(table);
-    for (const r of data) {
-      for (const v of r) {
-        if (v === null) app.appendNull();
-        else if (typeof v === 'number') app.appendInteger(v);
-        else app.appendVarchar(v);
-      }
-      app.endRow();
-    }
-    app.closeSync();
-  };
-  try {
-    await fill('accepted', [...GRID_COLUMNS], rows);
-    // the columns of ops.rejects; severity and rule are carried in the reason text
-    await fill(
-      'rejects',
-      ['file_sha256', 'file_name', 'sheet', 'row_number', 'column_letter', 'column_header', 'value', 'reason'],
-      issues.map((i) => [input.sha256, input.fileName, i.sheet, i.row, i.column, i.header, i.value, i.reason]),
-    );
-    for (const [table, target, order] of [['accepted', stagingPath, 'sheet, row_number::integer, column_key'], ['rejects', rejectsPath, 'sheet, row_number, column_letter, reason']] as const) {
-      await mkdir(dirname(target), { recursive: true });
-      const tmp = tempBeside(target);
-      try {
-        await con.run(`copy (select * from ${table} order by ${order}) to ${quotedString(tmp)} (format parquet, compression zstd)`);
-        await rename(tmp, target);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
-    }
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
+  await writeLakeFiles(stagingPath, GRID_COLUMNS, rows, rejectsPath, input, issues.map((i) => ({
+    severity: i.severity, code: i.rule ?? 'grid', sheet: i.sheet, row: i.row, column: i.column, header: i.header, value: i.value, reason: i.reason,
+  })));
 }

@@ -2,16 +2,16 @@
 // accepted rows → lake/staging/<form>/<period>/<sha>.parquet (with file hash, sheet, row number),
 // rejected cells → lake/rejects/<form>/<period>/<sha>.parquet. Returns counts and paths only.
 // Runs inside a worker thread (parse-thread.ts) so the activity's event loop keeps heartbeating.
-import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { listForms, listLayouts, rawColumnNames, type FormLayout, type FormColumn } from '../../forms/layout.js';
 import { readCell, cellText } from '../../forms/cells.js';
 import { fold, columnLetter } from '../../forms/text.js';
-import { lake, tempBeside } from '../../warehouse/lake.js';
-import { quotedString } from '../../warehouse/sql.js';
+import { lake } from '../../warehouse/lake.js';
 import type { ParseResult } from './types.js';
 import { openXlsx, XlsxError, type XlsxWorkbook } from './xlsx-reader.js';
+import { writeLakeFiles, type Finding } from './lake-writer.js';
+import { parseGridWorkbook } from './parse-grid.js';
 
 /** Bump when parsing changes what lands in the lake, so cached parse manifests are redone. */
 export const PARSER_VERSION = 3;
@@ -26,17 +26,7 @@ export interface ParseWorkbookInput {
   onProgress?: (rowsRead: number) => void;
 }
 
-interface Reject {
-  /** error: the row is rejected; warning: the row is kept */
-  severity: 'error' | 'warning';
-  code: string;
-  sheet: string | null;
-  row: number | null;
-  column: string | null;
-  header: string | null;
-  value: string | null;
-  reason: string;
-}
+type Reject = Finding;
 
 interface SheetMatch {
   layout: FormLayout;
@@ -230,6 +220,9 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
   }
 
   if (!chosen) {
+    // not a list form: perhaps a statistical return (rows with a row code), forms/grids
+    const grid = await parseGridWorkbook(input);
+    if (grid.form) return grid;
     const closest = best.filter((b) => b.score > 0).sort((a, b) => b.score - a.score).slice(0, 3)
       .map((b) => `${b.layout.id} (${b.layout.title}; khớp ${Math.round(b.score * 100)}% tên cột)`);
     return {
@@ -302,71 +295,3 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
   return result;
 }
 
-/** Findings of a file (rejected cells, warnings, bundle members refused), as lake/rejects Parquet. */
-export interface Finding {
-  severity: 'error' | 'warning';
-  code: string;
-  sheet: string | null;
-  row: number | null;
-  column: string | null;
-  header: string | null;
-  value: string | null;
-  reason: string;
-}
-
-export async function writeFindings(target: string, file: { sha256: string; fileName: string }, findings: Finding[]): Promise<void> {
-  await writeLakeFiles(null, [], [], target, file, findings as Reject[]);
-}
-
-/** Write both Parquet files with an in-memory DuckDB (appender → COPY), each atomically. */
-async function writeLakeFiles(stagingPath: string | null, columns: string[], rows: (string | null)[][], rejectsPath: string, input: Pick<ParseWorkbookInput, 'sha256' | 'fileName'>, rejects: Reject[]): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const con = await db.connect();
-  try {
-    await con.run(`create table accepted (${(columns.length ? columns : ['none']).map((c) => `"${c}" varchar`).join(', ')})`);
-    const app = await con.createAppender('accepted');
-    for (const r of rows) {
-      for (const v of r) {
-        if (v === null) app.appendNull();
-        else app.appendVarchar(v);
-      }
-      app.endRow();
-    }
-    app.closeSync();
-    await con.run(`create table rejects (file_sha256 varchar, file_name varchar, sheet varchar, row_number integer, column_letter varchar, column_header varchar, value varchar, reason varchar, code varchar, severity varchar)`);
-    const rej = await con.createAppender('rejects');
-    for (const r of rejects) {
-      rej.appendVarchar(input.sha256);
-      rej.appendVarchar(input.fileName);
-      if (r.sheet === null) rej.appendNull();
-      else rej.appendVarchar(r.sheet);
-      if (r.row === null) rej.appendNull();
-      else rej.appendInteger(r.row);
-      for (const v of [r.column, r.header, r.value]) {
-        if (v === null) rej.appendNull();
-        else rej.appendVarchar(v);
-      }
-      rej.appendVarchar(r.reason);
-      rej.appendVarchar(r.code);
-      rej.appendVarchar(r.severity);
-      rej.endRow();
-    }
-    rej.closeSync();
-    // rows keep the order they were read in (sheet by sheet, row by row)
-    for (const [table, target] of [['accepted', stagingPath], ['rejects', rejectsPath]] as const) {
-      if (target === null) continue;
-      await mkdir(dirname(target), { recursive: true });
-      const tmp = tempBeside(target);
-      try {
-        await con.run(`copy ${table} to ${quotedString(tmp)} (format parquet, compression zstd)`);
-        await rename(tmp, target);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
-    }
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
-}

@@ -38,7 +38,7 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
     parsed[i]!.catch(() => undefined); // a failed parse surfaces where it is loaded
     return parsed[i]!;
   };
-  queue.forEach((_, i) => slot(i));
+  queue.forEach((_, i) => void slot(i));
   let next = 0;
   let loading = true;
   async function parseLane(): Promise<void> {
@@ -66,7 +66,7 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
         progress.loaded++;
         for (const m of p.members ?? []) {
           queue.push({ path: m.path, displayName: m.name });
-          slot(queue.length - 1);
+          void slot(queue.length - 1);
           progress.total++;
         }
       }

@@ -8,7 +8,9 @@ import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
-export type CellValue = string | number | boolean | Date | { error: string } | null;
+export type CellScalar = string | number | boolean | Date | { error: string } | null;
+/** A formula cell: its text and the value Excel cached when it last calculated (as exceljs gives it). */
+export type CellValue = CellScalar | { formula: string; result: CellScalar | undefined };
 
 export interface XlsxRow {
   number: number;
@@ -138,7 +140,7 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
     next = col + 1;
     const t = attr(attrs, 't') ?? 'n';
     const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
-    let value: CellValue = null;
+    let value: CellScalar = null;
     switch (t) {
       case 's':
         value = v === undefined ? null : ctx.strings[Number(v)] ?? null;
@@ -162,7 +164,8 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
         value = ctx.dates[style] ? serialToDate(num) : num;
       }
     }
-    values[col] = value;
+    const f = body.includes('<f') ? /<f\b[^>]*?(?:\/>|>([\s\S]*?)<\/f>)/.exec(body) : null;
+    values[col] = f ? { formula: unescapeXml(f[1] ?? ''), result: v === undefined && t !== 'inlineStr' ? undefined : value } : value;
   }
   return { number, values };
 }

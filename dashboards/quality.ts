@@ -1,0 +1,74 @@
+// Data quality for a Sở: the files received from its schools and the rows rejected, by column, by
+// school and by kind of reason. Never the rejected values themselves (a bad cell may hold a name or
+// a birth date), never the file names (people name files), never a row number.
+import type { SiteContext } from './context.js';
+import { locatedCtes } from './dimensions.js';
+import { formatInt } from './format.js';
+import { noData } from './page.js';
+import { reasonWithoutValueSql } from './privacy.js';
+import type { ChartSpec } from './registry.js';
+import { chartFigure } from './sections.js';
+import { htmlTable } from './tables.js';
+
+const REJECTS_BY_COLUMN: ChartSpec = {
+  id: 'tu_choi_theo_cot', dataset: '', kind: 'rankedBar', title: 'Dòng bị từ chối theo cột',
+  caption: 'Số dòng bị từ chối của các tệp hiện hành, theo cột có lỗi.', by: 'column', order: null, facet: null, limit: null,
+  measures: [{ label: 'Dòng bị từ chối', sum: 'rows', minus: null }],
+};
+
+export async function qualitySections(ctx: SiteContext): Promise<string> {
+  if (!ctx.catalog.tables.has('ops.files') || !ctx.catalog.tables.has('ops.rejects')) return noData('Chất lượng dữ liệu', 'Chưa có bảng ops.files / ops.rejects.');
+  // files of this province: by the school in the file's title block (a file with no school cannot be placed)
+  const scope = `with ${locatedCtes(ctx.catalog, '(select period, school_code from ops.files where school_code is not null and period is not null)')},
+scoped_files as (
+    select files.*
+    from ops.files as files
+    inner join located
+        on located.period = files.period
+        and located.school_code = files.school_code
+    ${ctx.provinceCode !== null ? 'where located.province_code = $1' : ''}
+)`;
+  const params = ctx.provinceCode !== null ? [ctx.provinceCode] : [];
+  const files = await ctx.wh.rowsJson(`${scope}
+select school_code, period,
+    count(*) filter (where status = 'loaded')::integer as loaded,
+    count(*) filter (where status = 'rejected')::integer as rejected,
+    count(*) filter (where status = 'superseded')::integer as superseded,
+    sum(rows_read) filter (where is_current)::integer as rows_read,
+    sum(rows_accepted) filter (where is_current)::integer as rows_accepted,
+    sum(rows_rejected) filter (where is_current)::integer as rows_rejected,
+    sum(rows_ignored) filter (where is_current)::integer as rows_ignored
+from scoped_files group by all order by period desc, school_code`, params);
+  if (!files.length) return noData('Chất lượng dữ liệu', 'Chưa có tệp nào của các trường trong tỉnh.');
+  const byColumn = await ctx.wh.rowsJson(`${scope}
+select coalesce(rejects.column_header, '(cả trang)') as column_header, count(distinct (rejects.file_sha256, rejects.row_number))::integer as count_rows
+from ops.rejects as rejects inner join scoped_files on scoped_files.file_sha256 = rejects.file_sha256
+where scoped_files.is_current and coalesce(rejects.severity, 'error') = 'error' group by all order by count_rows desc, column_header`, params);
+  const bySchool = await ctx.wh.rowsJson(`${scope}
+select scoped_files.school_code, count(distinct (rejects.file_sha256, rejects.row_number))::integer as count_rows, count(*)::integer as cells
+from ops.rejects as rejects inner join scoped_files on scoped_files.file_sha256 = rejects.file_sha256
+where scoped_files.is_current and coalesce(rejects.severity, 'error') = 'error' group by all order by count_rows desc, school_code`, params);
+  const byReason = await ctx.wh.rowsJson(`${scope}
+select coalesce(rejects.column_header, '(cả trang)') as column_header, ${reasonWithoutValueSql('rejects.reason')} as reason, count(*)::integer as cells
+from ops.rejects as rejects inner join scoped_files on scoped_files.file_sha256 = rejects.file_sha256
+where scoped_files.is_current group by all order by cells desc, column_header, reason`, params);
+
+  const n = (v: unknown) => formatInt(Number(v ?? 0));
+  const filesTable = htmlTable(
+    ['Mã trường', 'Năm học', 'Tệp đã nạp', 'Tệp bị từ chối', 'Tệp đã thay thế', 'Dòng đọc', 'Nhận', 'Từ chối', 'Bỏ qua'].map((label, i) => ({ label, numeric: i >= 2 })),
+    files.map((f) => [String(f.school_code), String(f.period), n(f.loaded), n(f.rejected), n(f.superseded), n(f.rows_read), n(f.rows_accepted), n(f.rows_rejected), n(f.rows_ignored)]),
+    { caption: 'Tệp nhận được theo trường' },
+  );
+  const chart = byColumn.length
+    ? await chartFigure(ctx, REJECTS_BY_COLUMN, byColumn.map((r) => ({ category: String(r.column_header), values: [Number(r.count_rows)] })), null)
+    : '<p>Không có dòng nào bị từ chối.</p>';
+  return `<p>Số dòng bị từ chối là số liệu vận hành, không phải số liệu cá nhân: được công bố đầy đủ (không ẩn số nhỏ), nhưng không kèm giá trị bị từ chối, tên tệp hay số dòng.</p>
+<h2>Tệp theo trường</h2>
+${filesTable}
+${chart}
+<h2>Dòng bị từ chối theo trường</h2>
+${htmlTable([{ label: 'Mã trường' }, { label: 'Dòng', numeric: true }, { label: 'Ô lỗi', numeric: true }], bySchool.map((r) => [String(r.school_code), n(r.count_rows), n(r.cells)]), { caption: 'Dòng bị từ chối theo trường' })}
+<h2>Lý do từ chối</h2>
+${htmlTable([{ label: 'Cột' }, { label: 'Lý do' }, { label: 'Ô lỗi', numeric: true }], byReason.map((r) => [String(r.column_header), String(r.reason), n(r.cells)]), { caption: 'Lý do từ chối (giá trị đã được lược bỏ)' })}
+<p class="note">Tệp lỗi để trả lại trường (error workbook) chưa được dựng: chưa có dữ liệu.</p>`;
+}
