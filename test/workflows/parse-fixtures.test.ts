@@ -74,3 +74,20 @@ test('legacy names come out in Unicode, as they were before encoding', async () 
   con.closeSync();
   db.closeSync();
 }, 120_000);
+
+test('every statistical return of the set reads back to its true values', async () => {
+  const { readGrid } = await import('../../workflows/ingest/parse-grid.js');
+  expect(set.grids.length).toBeGreaterThan(10);
+  const forms = new Set<string>();
+  for (const g of set.grids) {
+    const read = await readGrid(join(out, g.file), g.file);
+    expect(`${read.layout?.form}@${read.layout?.version}`, g.file).toBe(`${g.form}@${g.version}`);
+    expect(read.period, g.file).toBe(g.period);
+    const values: Record<string, Record<string, Record<string, number | null>>> = {};
+    for (const c of read.cells) ((values[c.sheetKey] ??= {})[c.rowId] ??= {})[c.columnKey] = c.value;
+    expect(values, g.file).toEqual(g.values);
+    forms.add(`${g.form}@${g.version}`);
+  }
+  // TT 25/2024 forms for 2025-26, TT 24/2018 before, start and end of year, and the csdl export
+  expect([...forms].sort()).toEqual(expect.arrayContaining(['mn_dau_nam@tt24-2018', 'mn_dau_nam@tt25-2024', 'th_cuoi_nam@tt24-2018', 'th_dau_nam@tt25-2024']));
+}, 120_000);
