@@ -8,6 +8,8 @@ if (!existsSync(fileURLToPath(main))) {
   console.error('thongke: chưa dựng mã (dist/ trống). Chạy: npm run setup');
   process.exit(1);
 }
+// output piped into `head` and the like: a closed pipe ends the command quietly
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 const { main: run } = await import(main.href);
 try {
   process.exitCode = await run(process.argv.slice(2));

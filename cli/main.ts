@@ -1,8 +1,8 @@
 // The `thongke` command. Messages to people are in Vietnamese; machine output (--json, --format)
 // goes to stdout, progress and logs to stderr.
 import { parseArgs } from 'node:util';
-import { readdirSync, statSync, mkdirSync } from 'node:fs';
-import { join, resolve, extname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { thongkeHome, warehousePath } from '../warehouse/home.js';
 import { startWorkers, QUEUES, type Queue } from '../workflows/worker.js';
 import { connectClient, runIngestBatch } from '../workflows/client.js';
@@ -13,6 +13,7 @@ import { serveCommand } from './serve.js';
 import { formatInt } from '../dashboards/format.js';
 import { startDevServer, temporalAnswers, freePort, type DevServer } from './dev-server.js';
 import { runSql, FORMATS, type Format } from './sql.js';
+import { expandInputs } from './inputs.js';
 import { generateDemoWorld } from '../fixtures/demo-world.js';
 
 const USAGE = `thongke — kho dữ liệu thống kê giáo dục
@@ -22,6 +23,7 @@ const USAGE = `thongke — kho dữ liệu thống kê giáo dục
   thongke worker [--queues ingest,warehouse]
   thongke ingest <tệp|thư mục>… [--json] [--no-transform]
   thongke transform                    chạy các phép biến đổi SQL
+  thongke validate <tệp|thư mục>…      kiểm tra thử, không lưu gì
   thongke fixtures --scale tiny|province|national [--seed 1] [--out DIR]
                                        sinh bộ dữ liệu mẫu kèm đáp án
   thongke publish [--audience bo|so:<mã tỉnh>|analyst]
@@ -40,22 +42,6 @@ function untilSignal(): Promise<NodeJS.Signals> {
     process.once('SIGINT', () => res('SIGINT'));
     process.once('SIGTERM', () => res('SIGTERM'));
   });
-}
-
-/** Files to ingest: the files named, and the .xlsx/.xls/.zip files under the folders named, sorted. */
-export function expandInputs(inputs: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e));
-    else if (['.xlsx', '.xls', '.zip', '.xlsm'].includes(extname(p).toLowerCase())) out.push(resolve(p));
-  };
-  for (const i of inputs) {
-    const p = resolve(i);
-    if (statSync(p).isFile()) out.push(p);
-    else walk(p);
-  }
-  return out;
 }
 
 function progressPrinter(): (p: BatchProgress) => void {
@@ -228,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve': return serveCommand(args);
     case 'transform': return transformCommand();
     case 'fixtures': return (await import('./fixtures.js')).fixturesCommand(args);
+    case 'validate': return (await import('./validate.js')).validateCommand(args);
     case 'period': return (await import('./period.js')).periodCommand(args);
     case undefined: case '-h': case '--help': case 'help':
       console.log(USAGE);

@@ -26,6 +26,8 @@ export interface OpenOptions {
 
 const migrationsDir = fileURLToPath(new URL(import.meta.url.endsWith('/dist/warehouse/db.js') ? '../../warehouse/migrations/' : './migrations/', import.meta.url));
 
+const prepared = new Set<string>();
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isLockError(e: unknown): boolean {
@@ -76,9 +78,11 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
       instance.closeSync();
     },
   };
-  if (!opts.readOnly) {
+  // migrations and raw tables once per file per process (a load opens the file every time)
+  if (!opts.readOnly && !prepared.has(path)) {
     await migrate(wh);
     await ensureRawTables(wh);
+    prepared.add(path);
   }
   return wh;
 }

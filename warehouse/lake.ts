@@ -1,6 +1,7 @@
 // Lake layout: the source of truth. Paths inside payloads are relative to THONGKE_HOME, so a
 // worker on another machine resolves them against its own mount of the same storage.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join, extname } from 'node:path';
@@ -34,7 +35,9 @@ export async function storeRaw(home: string, source: string, sha256: string): Pr
   return rel;
 }
 
-/** A temporary name beside the target; callers rename it into place when complete. */
+let tmpCounter = 0;
+
+/** A temporary name beside the target, unique in this process; callers rename it into place when complete. */
 export function tempBeside(target: string): string {
-  return `${target}.${process.pid}.${Date.now()}.tmp`;
+  return `${target}.${process.pid}.${threadId}.${++tmpCounter}.${randomBytes(4).toString('hex')}.tmp`;
 }

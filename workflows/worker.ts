@@ -85,7 +85,11 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWor
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
   });
-  return { done, shutdown: () => workers.forEach((w) => w.shutdown()) };
+    // a second Ctrl-C while draining is not an error
+  const shutdown = () => workers.forEach((w) => {
+    if (w.getState() === 'RUNNING') w.shutdown();
+  });
+  return { done, shutdown };
 }
 
 const quietLogger = {

@@ -81,11 +81,10 @@ try {
     await h.executeUpdate('approve', { args: [{ unitId: s.id, actor: 'bench' }] });
     direct.push(performance.now() - t);
   }
-  // a burst: many schools of one Sở submit at once (audit rows are written in batches)
+  // a burst: many schools of one Sở submit at once (the CLI path, with its retries; audit rows are written in batches)
   const burst = schools.filter((s) => s.id.startsWith('school:10') && !sample.includes(s)).slice(0, Number(values.burst));
-  const h = client.workflow.getHandle(periodWorkflowId('BENCH', 'province:10'));
   t = performance.now();
-  const settled = await Promise.allSettled(burst.map((s) => h.executeUpdate('submit', { args: [{ unitId: s.id, actor: 'bench' }] })));
+  const settled = await Promise.allSettled(burst.map((s) => actOn(client, 'BENCH', 'submit', { unitId: s.id, actor: 'bench' })));
   const burstMs = ms(t);
   const burstFailed = settled.filter((x) => x.status === 'rejected');
   if (burstFailed.length) console.error('burst failures:', burstFailed.length, String(burstFailed[0].reason), String(burstFailed[0].reason.cause));

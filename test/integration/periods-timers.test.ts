@@ -102,7 +102,7 @@ describe('period timers (time-skipping)', () => {
       (r) => r.length === 2,
     );
     expect(marks).toEqual([{ action: 'deadline', n: 3 }, { action: 'lock', n: 3 }]); // one per workflow (Bộ, two Sở)
-    const late = await rows<{ unit_id: string }>(`select unit_id from audit.period_events where action = 'submit' and is_late order by unit_id`);
+    const late = await eventually(() => rows<{ unit_id: string }>(`select unit_id from audit.period_events where action = 'submit' and is_late order by unit_id`), (r) => r.length === 2);
     expect(late.map((r) => r.unit_id)).toEqual(['school:C', 'school:D']);
   });
 });

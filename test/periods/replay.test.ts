@@ -30,7 +30,7 @@ describe('period workflow histories replay', () => {
   test('there are histories of the Bộ and Sở workflows, including continued-as-new runs', () => {
     expect(files.some((f) => f.includes('nation_BGDDT'))).toBe(true);
     expect(files.some((f) => f.includes('province_19'))).toBe(true);
-    expect(files.filter((f) => f.startsWith('period_DN-CAN_province_19_run')).length).toBeGreaterThan(2);
+    expect(files.filter((f) => f.startsWith('period_DN-CAN_province_19_run')).length).toBeGreaterThan(1);
   });
 
   test('every history replays without nondeterminism', async () => {

@@ -50,31 +50,24 @@ export interface ExpandedBundle {
 
 const WORKBOOK = new Set(['.xlsx', '.xlsm']);
 
-/** True when a zip file is a bundle rather than an .xlsx (which is a zip too). */
+/**
+ * True when a zip file is a bundle rather than an .xlsx (which is a zip too): the zip's central
+ * directory, at its end, names xl/workbook.xml in a workbook and not in a bundle.
+ */
 export async function isBundle(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
-    const { buffer } = await fh.read(Buffer.alloc(4), 0, 4, 0);
-    if (buffer.readUInt32LE(0) !== 0x04034b50) return false;
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    if (size < 22 || head.readUInt32LE(0) !== 0x04034b50) return false;
+    const len = Math.min(size, 1024 * 1024);
+    const tail = Buffer.alloc(len);
+    await fh.read(tail, 0, len, size - len);
+    return !tail.includes('xl/workbook.xml') && !tail.includes('[Content_Types].xml');
   } finally {
     await fh.close();
   }
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(path, { lazyEntries: true, decodeStrings: false }, (e, z) => (e ? rej(e) : res(z!)))).catch(() => undefined);
-  if (!zip) return true; // a broken zip: the bundle reader reports it
-  return new Promise((res) => {
-    let workbook = false;
-    zip.on('entry', (e: yauzl.Entry) => {
-      const name = String(e.fileName);
-      if (name === '[Content_Types].xml' || name === 'xl/workbook.xml') workbook = true;
-      zip.readEntry();
-    });
-    zip.on('end', () => {
-      zip.close();
-      res(!workbook);
-    });
-    zip.on('error', () => res(false));
-    zip.readEntry();
-  });
 }
 
 function unsafeName(name: string): boolean {

@@ -1,6 +1,7 @@
 // Opening a period, reading its status and acting on a unit, from the CLI, the ingest check or a
 // test. A period is one workflow for the Bộ plus one per Sở (see workflows.ts for why).
-import { WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { ServiceError, WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ACTION_UPDATES, PERIODS_QUEUE, lockQuery, remoteQuery, reportingPeriod, statusQuery, unitQuery } from './workflows.js';
 import { NATION_ID } from './chain.js';
 import type { ActionInput, ActionKind, ActionResult, LockStatus, PeriodSpec, PeriodStatus, PeriodUnit, PeriodWorkflowInput, UnitView } from './types.js';
@@ -124,11 +125,17 @@ export async function ownerOf(client: Client, period: string, unitId: string): P
 /** Do an action on a unit; a refused one throws PeriodError with the workflow's reason. */
 export async function actOn(client: Client, period: string, kind: ActionKind, input: ActionInput): Promise<ActionResult> {
   const handle = await ownerOf(client, period, input.unitId);
-  try {
-    return await handle.executeUpdate(ACTION_UPDATES[kind], { args: [input] });
-  } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new PeriodError(e.cause?.message ?? e.message);
-    throw e;
+  // The server admits a few in-flight updates per workflow; past that it refuses (ServiceError). A
+  // retry carries the same update id, so an update the server did take is not applied twice.
+  const updateId = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.executeUpdate(ACTION_UPDATES[kind], { args: [input], updateId });
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError) throw new PeriodError(e.cause?.message ?? e.message);
+      if (!(e instanceof ServiceError) || attempt >= 6) throw e;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
   }
 }
 

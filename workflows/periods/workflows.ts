@@ -53,7 +53,9 @@ const WAREHOUSE_QUEUE = 'warehouse';
 
 const { recordPeriodEvents } = proxyActivities<typeof activities>({
   taskQueue: WAREHOUSE_QUEUE,
-  startToCloseTimeout: '2 minutes',
+  // short: a batch is small, and an attempt lost with a killed worker is only retried after this
+  // (the rows are waiting in the workflow meanwhile); opening the file may wait up to 30 s for a reader
+  startToCloseTimeout: '45 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
@@ -194,13 +196,7 @@ export async function reportingPeriod(input: PeriodWorkflowInput): Promise<void>
   const tooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE);
   for (;;) {
     await condition(() => pending.length > 0 || outbox.length > 0 || mirrors.length > 0 || tooLong());
-    while (pending.length || outbox.length) {
-      const events = pending.slice();
-      const messages = outbox.slice(0, OUTBOX_BATCH);
-      await recordPeriodEvents({ spec, events, outbox: messages });
-      pending.splice(0, events.length);
-      outbox.splice(0, messages.length);
-    }
+    // mirrors first: the other workflows' rules wait on them; the audit rows only on DuckDB
     while (mirrors.length) {
       const m = mirrors[0]!;
       try {
@@ -209,6 +205,13 @@ export async function reportingPeriod(input: PeriodWorkflowInput): Promise<void>
         log.warn('mirror signal not delivered', { target: m.target, unitId: m.update.unitId, error: String(e) });
       }
       mirrors.shift();
+    }
+    while (pending.length || outbox.length) {
+      const events = pending.slice();
+      const messages = outbox.slice(0, OUTBOX_BATCH);
+      await recordPeriodEvents({ spec, events, outbox: messages });
+      pending.splice(0, events.length);
+      outbox.splice(0, messages.length);
     }
     if (tooLong()) {
       await condition(() => allHandlersFinished() || pending.length > 0);
