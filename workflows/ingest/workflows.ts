@@ -1,7 +1,8 @@
 // ingestBatch: every file is parsed (task queue `ingest`) then loaded (task queue `warehouse`);
 // after the last load the SQL transforms run once. Durable: a worker that dies mid-batch has its
 // activities retried elsewhere; loads are idempotent by content hash, so nothing counts twice.
-import { proxyActivities, defineQuery, setHandler, condition } from '@temporalio/workflow';
+import { proxyActivities, defineQuery, setHandler, condition, patched } from '@temporalio/workflow';
+import type * as periodActivities from '../periods/activities.js';
 import type * as activities from './activities.js';
 import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult, ParseResult } from './types.js';
 
@@ -19,6 +20,12 @@ const { loadFile, transform } = proxyActivities<typeof activities>({
   taskQueue: WAREHOUSE_QUEUE,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
+  retry: { maximumAttempts: 10, initialInterval: '1 second' },
+});
+
+const { periodLockStatus } = proxyActivities<typeof periodActivities>({
+  taskQueue: WAREHOUSE_QUEUE,
+  startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 10, initialInterval: '1 second' },
 });
 
@@ -61,7 +68,15 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
     const results: FileSummary[] = [];
     try {
       for (let i = 0; i < queue.length; i++) {
-        const p = await parsed[i]!;
+        let p = await parsed[i]!;
+        // a file for a unit whose data is locked for the period is refused (kept in the lake)
+        if (patched('period-lock-check') && p.status === 'parsed' && p.form && p.period && p.schoolCode) {
+          const lock = await periodLockStatus({ form: p.form, schoolYear: p.period, schoolCode: p.schoolCode });
+          if (lock) {
+            p = { ...p, status: 'rejected', message: `Tệp ${p.fileName}: ${lock.reason ?? `dữ liệu của đơn vị đã khoá trong kỳ ${lock.period}`}`,
+              rowsAccepted: 0, rowsRejected: p.rowsRead - p.rowsIgnored };
+          }
+        }
         results.push(await loadFile(p));
         progress.loaded++;
         for (const m of p.members ?? []) {
