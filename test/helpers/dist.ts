@@ -1,6 +1,6 @@
 // The compiled modules, typed by their sources. Integration tests use these because parsing runs
 // in worker threads and workers run in child processes, both from dist/.
-function fromDist<T>(path: string): Promise<T> {
+export function fromDist<T>(path: string): Promise<T> {
   return import(new URL(`../../dist/${path}`, import.meta.url).href) as Promise<T>;
 }
 
@@ -11,4 +11,6 @@ export const dist = {
   devServer: () => fromDist<typeof import('../../cli/dev-server.js')>('cli/dev-server.js'),
   world: () => fromDist<typeof import('../../fixtures/demo-world.js')>('fixtures/demo-world.js'),
   db: () => fromDist<typeof import('../../warehouse/db.js')>('warehouse/db.js'),
+  generate: () => fromDist<typeof import('../../fixtures/generate.js')>('fixtures/generate.js'),
+  inputs: () => fromDist<typeof import('../../cli/inputs.js')>('cli/inputs.js'),
 };

@@ -50,3 +50,21 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
     child.kill(signal);
   });
 }
+
+/** A dev server, the workers (in this process) and a client: what an ingest test runs against. */
+export async function startIngestStack(home: string) {
+  const server = await startServer(home);
+  const workers = await (await dist.worker()).startWorkers({ address: server.address });
+  const client = await (await dist.client()).connectClient(server.address);
+  return {
+    server,
+    workers,
+    client,
+    async stop() {
+      workers.shutdown();
+      await workers.done;
+      await client.connection.close();
+      await server.stop();
+    },
+  };
+}

@@ -7,31 +7,26 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
-import { startServer, tempHome } from '../helpers/env.js';
+import { startIngestStack, tempHome } from '../helpers/env.js';
 
 const home = tempHome();
 process.env.THONGKE_HOME = home;
-let server: Awaited<ReturnType<typeof startServer>>;
-let workers: { shutdown(): void; done: Promise<void> };
+let stack: Awaited<ReturnType<typeof startIngestStack>>;
 let client: Client;
 
 beforeAll(async () => {
-  server = await startServer(home);
-  workers = await (await dist.worker()).startWorkers({ address: server.address });
-  client = await (await dist.client()).connectClient(server.address);
+  stack = await startIngestStack(home);
+  client = stack.client;
 });
 
 afterAll(async () => {
-  workers?.shutdown();
-  await workers?.done;
-  await client?.connection.close();
-  await server?.stop();
+  await stack?.stop();
 });
 
 test('a generated set: every file and bundle member counted as the key says', async () => {
   const out = join(home, 'set');
-  const { generate } = await import(new URL('../../dist/fixtures/generate.js', import.meta.url).href) as typeof import('../../fixtures/generate.js');
-  const { expandInputs } = await import(new URL('../../dist/cli/inputs.js', import.meta.url).href) as typeof import('../../cli/inputs.js');
+  const { generate } = await dist.generate();
+  const { expandInputs } = await dist.inputs();
   const set = await generate({ scale: 'tiny', seed: 5, out, dirtRate: 0.02 });
   const files = expandInputs([out]);
   const result = await (await dist.client()).runIngestBatch(client, { files });

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
-import { startServer, tempHome } from '../helpers/env.js';
+import { startIngestStack, tempHome } from '../helpers/env.js';
 import type { World } from '../../fixtures/demo-world.js';
 
 const home = tempHome();
 process.env.THONGKE_HOME = home;
-let server: Awaited<ReturnType<typeof startServer>>;
-let workers: { shutdown(): void; done: Promise<void> };
+let stack: Awaited<ReturnType<typeof startIngestStack>>;
 let client: Client;
 
 async function warehouse<T>(sql: string): Promise<T[]> {
@@ -29,16 +28,12 @@ const martSql = `select school_code, grade_code, count_pupils::integer as count_
   count_pupils_ethnic_minority::integer as count_pupils_ethnic_minority from marts.mart_pupils_by_school_grade order by school_code, grade_code`;
 
 beforeAll(async () => {
-  server = await startServer(home);
-  workers = await (await dist.worker()).startWorkers({ address: server.address });
-  client = await (await dist.client()).connectClient(server.address);
+  stack = await startIngestStack(home);
+  client = stack.client;
 });
 
 afterAll(async () => {
-  workers?.shutdown();
-  await workers?.done;
-  await client?.connection.close();
-  await server?.stop();
+  await stack?.stop();
 });
 
 describe('ingestBatch', () => {

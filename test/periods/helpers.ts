@@ -3,9 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function fromDist<T>(path: string): Promise<T> {
-  return import(new URL(`../../dist/${path}`, import.meta.url).href) as Promise<T>;
-}
+import { fromDist } from '../helpers/dist.js';
 
 export const periodsDist = {
   client: () => fromDist<typeof import('../../workflows/periods/client.js')>('workflows/periods/client.js'),
