@@ -172,8 +172,11 @@ async function demo(): Promise<number> {
     err(`Đã sinh ${world.files.length} tệp danh sách học sinh của ${world.commune.communeName}, ${world.commune.provinceName} vào ${inbox}`);
     const client = await connectClient(address);
     let result;
+    let period: string;
     try {
       result = await runIngestBatch(client, { files: world.files }, progressPrinter());
+      // the round these files belong to, with every state of the approval chain in it
+      period = await (await import('./demo-period.js')).demoPeriod(client, world);
     } finally {
       await client.connection.close();
     }
@@ -184,6 +187,7 @@ async function demo(): Promise<number> {
     console.log('');
     console.log(`Trang: ${site.index}`);
     console.log(`Kho dữ liệu: ${warehousePath(home)}`);
+    console.log(period);
     console.log(`Tổng: ${formatInt(t.schools)} trường, ${formatInt(t.pupils)} học sinh đang học (${formatInt(t.pupilsFemale)} nữ, ${formatInt(t.pupilsEthnicMinority)} dân tộc thiểu số); ${formatInt(t.filesLoaded)} tệp đã nạp, ${formatInt(t.rowsRejected)} dòng bị từ chối.`);
     return 0;
   } finally {
