@@ -45,12 +45,31 @@ function rowTexts(values: unknown[]): string[] {
 }
 
 /** Which layout columns a row's cells name (any header variant), by sheet column. */
+// folded header texts of each layout, computed once (folding is the hot spot of parsing)
+const foldedHeaders = new WeakMap<FormLayout, { headers: Set<string>; byColumn: Map<FormColumn, string[]> }>();
+function headersOf(layout: FormLayout) {
+  let h = foldedHeaders.get(layout);
+  if (!h) {
+    const byColumn = new Map(layout.columns.map((c) => [c, c.headers.map(fold)] as const));
+    h = { headers: new Set([...byColumn.values()].flat()), byColumn };
+    foldedHeaders.set(layout, h);
+  }
+  return h;
+}
+
+/** A data row that may be the header again: its first text names a column (checked in full only then). */
+function mayBeHeader(layout: FormLayout, texts: string[]): boolean {
+  const first = texts.find((t) => t);
+  return first !== undefined && headersOf(layout).headers.has(fold(first));
+}
+
 function headerColumns(layout: FormLayout, folded: string[]): Map<number, FormColumn> {
   const columns = new Map<number, FormColumn>();
   const used = new Set<string>();
+  const { byColumn } = headersOf(layout);
   for (let c = 1; c < folded.length; c++) {
     if (!folded[c]) continue;
-    const col = layout.columns.find((k) => !used.has(k.key) && k.headers.some((h) => fold(h) === folded[c]));
+    const col = layout.columns.find((k) => !used.has(k.key) && byColumn.get(k)!.includes(folded[c]!));
     if (col) {
       columns.set(c, col);
       used.add(col.key);
@@ -185,7 +204,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
         // a data row
         rowsRead++;
         if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
-        if (isBlank(texts) || isTotalRow(texts) || isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : ''))))) {
+        if (isBlank(texts) || isTotalRow(texts) || (mayBeHeader(here.layout, texts) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
           rowsIgnored++;
           continue;
         }
