@@ -49,4 +49,4 @@ test('demo twice: same totals, no duplicates, a site with no personal data', asy
   } finally {
     if (saved !== undefined) process.env.TEMPORAL_ADDRESS = saved;
   }
-}, 180_000);
+}, 420_000); // two full demos; generous for a loaded 2-core machine
