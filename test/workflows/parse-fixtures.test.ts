@@ -13,7 +13,7 @@ import { isVietnameseText } from '../../forms/legacy-text.js';
 const CODE: Record<string, string> = {
   code_not_in_list: 'code_not_in_list', missing_required: 'missing_required', bad_date: 'bad_date',
   ref_error: 'invalid_cell', question_mark: 'invalid_cell', hash_mark: 'invalid_cell',
-  legacy_tcvn3: 'legacy_tcvn3', legacy_vni: 'legacy_vni',
+  legacy_tcvn3: 'legacy_tcvn3', legacy_vni: 'legacy_vni', totals_mismatch: 'totals_mismatch',
 };
 
 let out: string;

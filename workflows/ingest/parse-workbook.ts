@@ -12,9 +12,10 @@ import type { ParseResult } from './types.js';
 import { openXlsx, XlsxError, type XlsxWorkbook } from './xlsx-reader.js';
 import { writeLakeFiles, type Finding } from './lake-writer.js';
 import { parseGridWorkbook } from './parse-grid.js';
+import { checkTotalRow } from './total-row.js';
 
 /** Bump when parsing changes what lands in the lake, so cached parse manifests are redone. */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 export interface ParseWorkbookInput {
   home: string;
@@ -178,6 +179,8 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
       const candidates = chosen ? [chosen] : layouts;
       const metas = new Map(candidates.map((l) => [l.id, new Map() as SheetMatch['meta']]));
       let here: SheetMatch | undefined;
+      // data rows of this sheet so far (neither blank, nor total, nor a repeated header)
+      let sheetRecords = 0;
       for await (const row of worksheet.rows()) {
         const texts = rowTexts(row.values);
         if (!here) {
@@ -204,10 +207,17 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
         // a data row
         rowsRead++;
         if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
-        if (isBlank(texts) || isTotalRow(texts) || (mayBeHeader(here.layout, texts) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
+        if (isTotalRow(texts)) {
+          rowsIgnored++;
+          const total = checkTotalRow(texts, row.number, sheetName, sheetRecords);
+          if (total) rejects.push(total);
+          continue;
+        }
+        if (isBlank(texts) || (mayBeHeader(here.layout, texts) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
           rowsIgnored++;
           continue;
         }
+        sheetRecords++;
         const values = row.values as unknown[];
         const out: (string | null)[] = [];
         let bad = false;
