@@ -40,6 +40,10 @@ export interface FormLayout {
   headerSearchRows: number;
   /** Column keys whose headers (any variant) must all be in a row for it to be this form's header row. */
   recognise: string[];
+  /** which earlier files a new one replaces: 'form' = any file of the same form, school and period
+   * (a resubmission); 'version' = only those of the same version, when a school's return is made of
+   * one file per version (class results on TT 22/2021, TT 58/2011 and primary, side by side) */
+  supersedes: 'form' | 'version';
   meta: FormMeta[];
   columns: FormColumn[];
 }
@@ -80,6 +84,7 @@ export function parseLayout(json: unknown, file: string): FormLayout {
     titleRows: ((o.title_rows as string[] | undefined) ?? []).map((t, i) => str(t, file, `title_rows[${i}]`)),
     headerSearchRows: typeof o.header_search_rows === 'number' ? o.header_search_rows : 20,
     recognise: ((o.recognise as string[] | undefined) ?? []).map((s, i) => str(s, file, `recognise[${i}]`)),
+    supersedes: o.supersedes === undefined ? 'form' : o.supersedes === 'version' ? 'version' : o.supersedes === 'form' ? 'form' : fail(file, 'supersedes must be "form" or "version"'),
     meta: meta.map((m, i) => {
       const r = m as Record<string, unknown>;
       return { key: str(r.key, file, `meta[${i}].key`), label: str(r.label, file, `meta[${i}].label`), type: type(r.type, file, `meta[${i}]`), required: r.required === true };
