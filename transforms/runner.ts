@@ -175,13 +175,16 @@ function ancestorsOrSelf(models: Model[], ids: string[]): Set<string> {
 }
 
 /**
- * The models an assertion guards: those downstream of the models it tests, except models the
- * tested ones themselves need (an assertion over core.a and marts.c cannot hold back core.b
- * between them). These wait for the assertion and are not built if it fails at error level.
+ * The models an assertion guards: those downstream of the last of the models it tests (an
+ * assertion over marts.m and core.c, the mart read from core, checks the mart against its input:
+ * it guards what reads the mart, not everything that reads core), except models the tested ones
+ * themselves need (an assertion over core.a and marts.c cannot hold back core.b between them).
+ * These wait for the assertion and are not built if it fails at error level.
  */
 export function guardedBy(models: Model[], a: Assertion): Set<string> {
+  const last = a.models.filter((m) => !a.models.some((o) => o !== m && ancestorsOrSelf(models, [o]).has(m)));
   const up = ancestorsOrSelf(models, a.models);
-  return new Set([...descendants(models, a.models)].filter((m) => !up.has(m)));
+  return new Set([...descendants(models, last)].filter((m) => !up.has(m)));
 }
 
 /** One schedule of models and assertions: an assertion as soon as its models are built, a model once the assertions guarding it have run. */

@@ -77,13 +77,16 @@ describe('assertion files', () => {
     ]);
   });
 
-  test('downstream: the models reading the tested ones, except those the tested ones need', () => {
+  test('downstream: the models reading the last of the tested ones, except those the tested ones need', () => {
     const models = discoverModels(tree(MODELS));
     const a = (ms: string[]): Assertion => ({ name: 'a', severity: 'error', models: ms, description: '', sql: '', source: '' });
     expect([...guardedBy(models, a(['core.items']))]).toEqual(['marts.mart_items_by_kind']);
     expect([...guardedBy(models, a(['staging.stg_items']))].sort()).toEqual(['core.items', 'core.kinds', 'marts.mart_items_by_kind', 'marts.mart_kinds']);
-    // staging → core.items → marts: an assertion over the two ends holds back nothing between them
-    expect([...guardedBy(models, a(['staging.stg_items', 'marts.mart_items_by_kind']))].sort()).toEqual(['core.kinds', 'marts.mart_kinds']);
+    // a mart checked against its input guards what reads the mart, not the input's other readers
+    expect([...guardedBy(models, a(['staging.stg_items', 'marts.mart_items_by_kind']))]).toEqual([]);
+    expect([...guardedBy(models, a(['staging.stg_items', 'core.items']))]).toEqual(['marts.mart_items_by_kind']);
+    // two unrelated models: what reads either, except what the other needs
+    expect([...guardedBy(models, a(['core.items', 'core.kinds']))].sort()).toEqual(['marts.mart_items_by_kind', 'marts.mart_kinds']);
   });
 
   test('an assertion runs right after its models, before anything it guards', () => {
