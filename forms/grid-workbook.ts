@@ -140,8 +140,11 @@ function writeRow(ws: ExcelJS.Worksheet, sheet: GridSheet, row: GridRow, r: numb
     const v = cells?.[col.key] ?? null;
     const c = placed.colOf.get(col.key)!;
     const parts = formulas.get(col.key);
-    if (parts && !row.blank) {
-      const result = parts.reduce((n, p) => n + (cells?.[p] ?? 0), 0);
+    const result = parts ? parts.reduce((n, p) => n + (cells?.[p] ?? 0), 0) : 0;
+    // a total that is not the sum of its parts (schools' returns that disagree, summed) is
+    // written as the number it is: a formula would show a different one
+    const agrees = v === null || Math.abs(v - result) < 1e-9;
+    if (parts && !row.blank && agrees) {
       const cell = ws.getCell(r, c);
       cell.value = { formula: parts.map((p) => placed.cell(r, placed.colOf.get(p)!)).join('+'), result };
       // exceljs drops a falsy cached result when a value is set; the model keeps a 0
