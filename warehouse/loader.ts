@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Warehouse } from './db.js';
 import { qualified, quotedString } from './sql.js';
+import { applyFileRules } from './rules.js';
 import type { FileSummary, ParseResult } from '../workflows/ingest/types.js';
 
 interface FileRow {
@@ -56,6 +57,13 @@ export async function loadParsed(wh: Warehouse, home: string, p: ParseResult): P
       [p.sha256, p.fileName, p.form, p.formVersion, p.period, p.schoolCode, status, loaded, p.message,
         p.rowsRead, p.rowsAccepted, p.rowsRejected, p.rowsIgnored, p.rawPath, p.stagingPath, p.rejectsPath],
     );
+    if (loaded && p.form) {
+      // the file-scope validation rules (forms/rules): an error rejects its row here, in this transaction
+      const rules = await applyFileRules(wh, home, p.sha256, p.form);
+      if (rules.rejectedRows) {
+        await wh.run('update ops.files set rows_accepted = rows_accepted - $2, rows_rejected = rows_rejected + $2 where file_sha256 = $1', [p.sha256, rules.rejectedRows]);
+      }
+    }
     if (loaded) {
       // the newest file for the same form, period and school is the one that counts
       await wh.run(

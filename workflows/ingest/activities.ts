@@ -9,6 +9,7 @@ import { thongkeHome, warehousePath } from '../../warehouse/home.js';
 import { withWarehouse } from '../../warehouse/db.js';
 import { loadParsed } from '../../warehouse/loader.js';
 import { runTransforms } from '../../transforms/runner.js';
+import { runWarehouseRules } from '../../warehouse/rules.js';
 import { PARSER_VERSION } from './parse-workbook.js';
 import { writeFindings } from './lake-writer.js';
 import { parseInThread } from './parse-in-thread.js';
@@ -88,6 +89,10 @@ export async function loadFile(parsed: ParseResult): Promise<FileSummary> {
 
 export async function transform(): Promise<string> {
   const home = thongkeHome();
-  const run = await heartbeating(withWarehouse(warehousePath(home), (wh) => runTransforms(wh)), () => 'transform');
+  // the warehouse-scope validation rules (forms/rules) see the whole batch, before the transforms
+  const run = await heartbeating(withWarehouse(warehousePath(home), async (wh) => {
+    await runWarehouseRules(wh, home);
+    return runTransforms(wh);
+  }), () => 'transform');
   return run.runId;
 }
