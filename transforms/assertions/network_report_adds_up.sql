@@ -2,8 +2,9 @@
 -- models: marts.mart_network_report, core.pupils
 -- description: Trên mỗi địa giới (cũ, mới), tổng học sinh và học sinh nữ của các tỉnh trong báo cáo mạng lưới khớp với core.pupils, theo năm học và cấp học
 --
--- Counts adding up, mart against core: province rows summed over ownership groups (a total row,
--- if the mart has one, is named 'total' and left out) against enrolled pupils in core.pupils.
+-- Counts adding up, mart against core: the province rows of each level over every ownership and
+-- area (the '*' rows of those two; level '*' is the sum of the levels and is left out) against
+-- enrolled pupils in core.pupils.
 with mart as (
     select
         period,
@@ -13,7 +14,9 @@ with mart as (
         sum(count_pupils_female) as pupils_female
     from marts.mart_network_report
     where unit_level = 'province'
-        and ownership_group is distinct from 'total'
+        and ownership_group = '*'
+        and area_code = '*'
+        and level_code <> '*'
     group by all
 ),
 

@@ -1,7 +1,12 @@
 -- Pupils enrolled per school and grade, per period: the first mart of the network report.
 -- Counts only; no names, birth dates or personal ids (published output, rule 6).
 with pupils as (
-    select * from staging.stg_csdl__hoc_sinh
+    select
+        staged.*,
+        school_codes.school_id
+    from staging.stg_csdl__hoc_sinh as staged
+    left join core.school_codes as school_codes
+        on school_codes.code = staged.school_code
 ),
 
 schools as (
@@ -18,6 +23,7 @@ counted as (
     select
         period,
         school_code,
+        school_id,
         level_code,
         grade_code,
         grade_name,
@@ -36,6 +42,7 @@ counted as (
 select
     counted.period,
     counted.school_code,
+    counted.school_id,
     schools.school_name,
     counted.level_code,
     counted.grade_code,

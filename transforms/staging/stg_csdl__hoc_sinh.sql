@@ -1,4 +1,5 @@
--- Pupils as listed in the schools' csdl exports (form hs_danh_sach, forms/layouts/hs_danh_sach.json).
+-- Pupils as listed in the schools' csdl exports (form hs_danh_sach, forms/layouts/hs_danh_sach.json,
+-- and the SMAS, vnEdu, MISA variants that load into the same raw table).
 -- One row per accepted source row of a current file (a superseded file no longer counts).
 -- Personal fields (name, birth date, personal id) stay in the warehouse; marts aggregate them away.
 with source as (
@@ -16,6 +17,17 @@ grades as (
         json_extract_string(extra, '$."Mã cấp học"') as level_code
     from ref.codelist_entries
     where codelist = 'DM_KHOI'
+),
+
+-- the groups of statuses, read from the names in the code list (DM_TRANG_THAI_HOC_SINH):
+-- "Thôi học …" = dropout, "Chuyển đi …" = transferred out; the rest are enrolled
+statuses as (
+    select
+        code as status_code,
+        name like 'Thôi học%' as is_dropout,
+        name like 'Chuyển đi%' as is_transferred_out
+    from ref.codelist_entries
+    where codelist = 'DM_TRANG_THAI_HOC_SINH'
 ),
 
 renamed as (
@@ -49,13 +61,14 @@ renamed as (
         -- DTTS: any group other than Kinh (01), domain.md §1.3
         source.ethnicity <> '01' as is_ethnic_minority,
         source.disability is not null as has_disability,
-        -- statuses 05/09/12 = thôi học (dropout), 04/08/11 = chuyển đi; the rest are enrolled (domain.md §3.3)
-        source.status in ('05', '09', '12') as is_dropout,
-        source.status in ('04', '08', '11') as is_transferred_out,
-        source.status not in ('04', '05', '08', '09', '11', '12') as is_enrolled
+        coalesce(statuses.is_dropout, false) as is_dropout,
+        coalesce(statuses.is_transferred_out, false) as is_transferred_out,
+        not coalesce(statuses.is_dropout or statuses.is_transferred_out, false) as is_enrolled
     from source
     left join grades
         on grades.grade_code = source.grade
+    left join statuses
+        on statuses.status_code = source.status
 )
 
 select * from renamed

@@ -1,0 +1,50 @@
+-- Every code a school has reported under, with the school's stable id (school_id). A school keeps
+-- its id across the reorganisation of 1/7/2025: the id is its code in the registry (csdl_truong,
+-- the newest period), and the code it had before (previous_code) points to the same id. A code seen
+-- in a list but in no registry is its own id (is_in_registry = false; marts show it without a unit).
+with registry as (
+    select *
+    from staging.stg_csdl__truong
+    qualify row_number() over (partition by school_code order by period desc, file_sha256, source_row) = 1
+),
+
+registry_codes as (
+    select
+        school_code as code,
+        school_code as school_id,
+        'registry' as code_kind
+    from registry
+    union all
+    select
+        previous_code as code,
+        school_code as school_id,
+        'previous' as code_kind
+    from registry
+    where previous_code is not null
+        and previous_code <> school_code
+),
+
+seen as (
+    select distinct school_code as code
+    from staging.stg_reported_school_codes
+),
+
+final as (
+    select
+        code,
+        school_id,
+        code_kind,
+        true as is_in_registry
+    from registry_codes
+    union all
+    select
+        seen.code,
+        seen.code as school_id,
+        'unregistered' as code_kind,
+        false as is_in_registry
+    from seen
+    where seen.code is not null
+        and seen.code not in (select code from registry_codes)
+)
+
+select * from final
