@@ -24,6 +24,8 @@ const USAGE = `thongke — kho dữ liệu thống kê giáo dục
   thongke ingest <tệp|thư mục>… [--json] [--no-transform]
   thongke transform                    chạy các phép biến đổi SQL
   thongke validate <tệp|thư mục>…      kiểm tra thử, không lưu gì
+  thongke errors [--period 2025-2026] [--school MÃ] [--out DIR] [--public]
+                                       sổ lỗi Excel cho từng trường (mặc định THONGKE_HOME/lake/error-workbooks)
   thongke fixtures --scale tiny|province|national [--seed 1] [--out DIR]
                                        sinh bộ dữ liệu mẫu kèm đáp án
   thongke publish [--audience bo|so:<mã tỉnh>|analyst]
@@ -219,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'transform': return transformCommand();
     case 'fixtures': return (await import('./fixtures.js')).fixturesCommand(args);
     case 'validate': return (await import('./validate.js')).validateCommand(args);
+    case 'errors': return (await import('./errors.js')).errorsCommand(args);
     case 'period': return (await import('./period.js')).periodCommand(args);
     case undefined: case '-h': case '--help': case 'help':
       console.log(USAGE);
