@@ -73,12 +73,13 @@ ${sections.join('\n')}`;
 }
 
 export function sqlConsole(ctx: SiteContext): string {
-  const tables = publishedDatasets(ctx).map((d) => ({ id: d.id, columns: Object.fromEntries(publishedColumns(ctx, d).map((c) => [c.name, c.type])) }));
+  const tables = publishedDatasets(ctx).map((d) => ({ id: d.id }));
   if (!tables.length) return noData('Truy vấn SQL', 'Chưa có bảng nào được công bố.');
   const first = publishedDatasets(ctx)[0]!;
   const examples = publishedDatasets(ctx).flatMap((d) => d.examples);
-  return `<p>DuckDB chạy ngay trên trình duyệt (WebAssembly, tải từ chính trang này, khoảng 33 MB ở lần chạy đầu), trên các tệp Parquet đã công bố. Bảng: ${tables.map((t) => `<code>${t.id}</code>`).join(', ')}.
-Trang cần được mở qua máy chủ web (ví dụ <code>thongke serve</code>), không mở trực tiếp từ tệp.</p>
+  return `<p>DuckDB chạy ngay trên trình duyệt (WebAssembly, tải từ chính trang này, khoảng 38 MB ở lần chạy đầu), trên các tệp Parquet đã công bố. Bảng: ${tables.map((t) => `<code>${t.id}</code>`).join(', ')}.
+Trang cần được mở qua máy chủ web (ví dụ <code>thongke serve</code>), không mở trực tiếp từ tệp; không cần Internet.</p>
+<p class="note">Bản DuckDB-WASM này không có sẵn bộ đọc Parquet (nó tải phần mở rộng parquet từ Internet), nên tệp Parquet được đọc bằng parquet-wasm (cũng phục vụ từ trang này) rồi nạp vào DuckDB dưới dạng Arrow: vẫn là chính các tệp Parquet đã công bố, giữ nguyên kiểu cột.</p>
 <script type="application/json" id="sql-tables">${JSON.stringify(tables)}</script>
 <form id="sql-console">
 <label for="sql-input">Câu truy vấn</label>

@@ -3,6 +3,14 @@
 // exceptions: every current Chromium, Firefox and Safari). The module imports apache-arrow by its
 // bare name; an import map points that at arrow.mjs, written here from the Arrow UMD build the
 // package depends on, with its exports named at build time.
+//
+// Parquet: DuckDB-WASM 1.32 (DuckDB 1.4) links no Parquet reader in any of its bundles (mvp, eh,
+// coi: only core_functions is built in) and the npm package ships no extension file; `read_parquet`
+// makes it fetch parquet.duckdb_extension.wasm from extensions.duckdb.org. That signed file is in
+// no package registry, so the site cannot serve it from a custom_extension_repository of its own.
+// The console therefore reads the published Parquet with parquet-wasm (the Rust Parquet reader,
+// MIT/Apache-2.0, from npm) into Arrow IPC and hands that to DuckDB (insertArrowFromIPCStream,
+// which is built in): the Parquet files themselves, offline, with their column types.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,7 +49,10 @@ ${names.map((n) => `export const ${n} = A.${n};`).join('\n')}
 `;
 }
 
-/** Copy DuckDB-WASM into <dir>/duckdb/. */
+/** parquet-wasm's browser build (an ES module and its wasm), copied into <dir>/duckdb/. */
+export const PARQUET_WASM_FILES = ['parquet_wasm.js', 'parquet_wasm_bg.wasm'] as const;
+
+/** Copy DuckDB-WASM and parquet-wasm into <dir>/duckdb/. */
 export async function vendorDuckdbWasm(dir: string): Promise<void> {
   const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-browser.mjs'));
   const out = join(dir, 'duckdb');
@@ -51,5 +62,7 @@ export async function vendorDuckdbWasm(dir: string): Promise<void> {
   await strip('duckdb-browser.mjs');
   await strip('duckdb-browser-eh.worker.js');
   await writeFile(join(out, 'arrow.mjs'), arrowModule(await readFile(arrowUmdPath(dist), 'utf8')));
-  await writeFile(join(out, 'LICENSES.txt'), 'duckdb-browser.mjs, duckdb-browser-eh.worker.js, duckdb-eh.wasm: @duckdb/duckdb-wasm, MIT licence (https://github.com/duckdb/duckdb-wasm).\narrow.mjs: apache-arrow, Apache License 2.0 (https://arrow.apache.org).\n');
+  const parquet = dirname(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'));
+  for (const f of PARQUET_WASM_FILES) await copyFile(join(parquet, f), join(out, f));
+  await writeFile(join(out, 'LICENSES.txt'), 'duckdb-browser.mjs, duckdb-browser-eh.worker.js, duckdb-eh.wasm: @duckdb/duckdb-wasm, MIT licence (https://github.com/duckdb/duckdb-wasm).\narrow.mjs: apache-arrow, Apache License 2.0 (https://arrow.apache.org).\nparquet_wasm.js, parquet_wasm_bg.wasm: parquet-wasm, MIT or Apache License 2.0 (https://github.com/kylebarron/parquet-wasm).\n');
 }

@@ -1,12 +1,12 @@
 /* global document, Worker, fetch */
 // The analyst site's SQL console: DuckDB-WASM served from this site (duckdb/), over the published
-// files of data/ (read into memory, so nothing but this site is ever asked for anything). Each
-// published table is a view named after its file. DuckDB starts on the first query.
-// DuckDB-WASM 1.32 has no Parquet reader built in: it fetches the parquet extension from
-// extensions.duckdb.org on first use. Autoloading is switched off (nothing leaves this site); the
-// Parquet file is tried and, where the extension is missing, the CSV of the same table is read
-// with the warehouse's column types ("x" = suppressed → null).
+// Parquet files of data/ (fetched from this site only). Each published table is a table named
+// after its file. DuckDB starts on the first query.
+// DuckDB-WASM 1.32 has no Parquet reader built in (it would fetch the parquet extension from
+// extensions.duckdb.org): extension autoloading is off, and each Parquet file is read by
+// parquet-wasm (served from duckdb/ too) into Arrow IPC, which DuckDB takes in as a table.
 import * as duckdb from './duckdb/duckdb-browser.mjs';
+import initParquet, { readParquet } from './duckdb/parquet_wasm.js';
 
 const form = document.getElementById('sql-console');
 const input = document.getElementById('sql-input');
@@ -25,37 +25,34 @@ async function start() {
   const base = new URL('./duckdb/', import.meta.url);
   const worker = new Worker(new URL('duckdb-browser-eh.worker.js', base));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(new URL('duckdb-eh.wasm', base).href);
+  await Promise.all([db.instantiate(new URL('duckdb-eh.wasm', base).href), initParquet({ module_or_path: new URL('parquet_wasm_bg.wasm', base) })]);
   const conn = await db.connect();
   await conn.query('set autoinstall_known_extensions = false');
   await conn.query('set autoload_known_extensions = false');
-  const file = async (name) => db.registerFileBuffer(name, new Uint8Array(await (await fetch(new URL(`../data/${name}`, import.meta.url))).arrayBuffer()));
   const used = [];
   for (const t of tables) {
-    await file(`${t.id}.parquet`);
-    try {
-      await conn.query(`create view "${t.id}" as select * from read_parquet('${t.id}.parquet')`);
-      used.push(`${t.id}.parquet`);
-    } catch {
-      await file(`${t.id}.csv`);
-      const columns = Object.entries(t.columns).map(([c, type]) => `'${c}': '${type}'`).join(', ');
-      await conn.query(`create view "${t.id}" as select * from read_csv('${t.id}.csv', header = true, nullstr = 'x', columns = {${columns}})`);
-      used.push(`${t.id}.csv`);
-    }
+    const response = await fetch(new URL(`../data/${t.id}.parquet`, import.meta.url));
+    if (!response.ok) throw new Error(`${t.id}.parquet: HTTP ${response.status}`);
+    const ipc = readParquet(new Uint8Array(await response.arrayBuffer())).intoIPCStream();
+    await conn.insertArrowFromIPCStream(ipc, { name: t.id, create: true });
+    used.push(`${t.id}.parquet`);
   }
   source.textContent = `Dữ liệu: ${used.join(', ')}.`;
   return conn;
 }
 
 const fmt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 6 });
-function cell(v) {
+// Arrow decimals (DuckDB's sum of integers is HUGEINT → DECIMAL(38,0)) come as digit objects
+function cell(v, type) {
   if (v === null || v === undefined) return '';
+  if (type && type.typeId === 7) return fmt.format(Number(String(v)) / 10 ** (type.scale || 0));
   if (typeof v === 'number' || typeof v === 'bigint') return fmt.format(v);
   return String(v);
 }
 
 function render(result) {
-  const cols = result.schema.fields.map((f) => f.name);
+  const fields = result.schema.fields;
+  const cols = fields.map((f) => f.name);
   const rows = result.toArray().slice(0, 1000);
   const table = document.createElement('table');
   table.className = 'data';
@@ -64,11 +61,11 @@ function render(result) {
   const body = table.createTBody();
   for (const r of rows) {
     const tr = body.insertRow();
-    for (const c of cols) {
-      const v = r[c];
+    for (const f of fields) {
+      const v = r[f.name];
       const td = tr.insertCell();
-      td.textContent = cell(v);
-      if (typeof v === 'number' || typeof v === 'bigint') td.className = 'n';
+      td.textContent = cell(v, f.type);
+      if (typeof v === 'number' || typeof v === 'bigint' || f.type.typeId === 7) td.className = 'n';
     }
   }
   output.replaceChildren(table);
