@@ -140,3 +140,34 @@ export function renderChart(chart: ChartSpec, rows: ChartRow[], geo: GeoFeatures
       return map(chart, rows, geo);
   }
 }
+
+export interface CommunePoint {
+  code: string;
+  name: string;
+  lon: number;
+  lat: number;
+  /** pupils; null = suppressed; undefined = no data */
+  value?: number | null;
+}
+
+/**
+ * A province's communes as points at their centroids over the province outline: communes with
+ * data as dots whose area follows the value, the others as small grey dots (no commune boundaries
+ * are vendored: see dashboards/commune-map.ts).
+ */
+export function communePointMap(outline: GeoFeatures['features'][number], points: CommunePoint[], measure: string): string {
+  const withData = points.filter((p) => p.value !== undefined);
+  const max = Math.max(1, ...withData.map((p) => p.value ?? 0));
+  const label = (p: CommunePoint) => `${p.name}: ${p.value === undefined ? 'chưa có dữ liệu' : p.value === null ? 'x (số nhỏ)' : formatInt(p.value)}`;
+  return render({
+    width: 560,
+    projection: { type: 'mercator', domain: outline as never, inset: 12 },
+    r: { type: 'sqrt', domain: [0, max], range: [0, 18] },
+    marks: [
+      Plot.geo([outline], { fill: '#f4f6f8', stroke: '#555', strokeWidth: 0.8 }),
+      Plot.dot(points.filter((p) => p.value === undefined), { x: 'lon', y: 'lat', r: 1.6, fill: '#b5b5b5', title: label }),
+      Plot.dot(withData, { x: 'lon', y: 'lat', r: (p: CommunePoint) => (p.value === null ? 4 : p.value), fill: (p: CommunePoint) => (p.value === null ? 'white' : PALETTE[0]), fillOpacity: 0.75, stroke: '#123', title: label }),
+      Plot.text(withData, { x: 'lon', y: 'lat', text: 'name', dy: -14, fontSize: 10, fill: '#222', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }),
+    ],
+  }) + `<p class="legend">● ${escapeHtml(measure)}: diện tích chấm tỉ lệ với số (lớn nhất ${formatInt(max)}); ○ số nhỏ không công bố; · xã, phường chưa có dữ liệu.</p>`;
+}

@@ -73,6 +73,14 @@ export interface PageSpec {
   quality: boolean;
   dictionary: boolean;
   console: boolean;
+  /** the submission status of the current reporting period (and, for a Sở, its outbox) */
+  status: boolean;
+  /** pupils across school years on the pre- and post-2025 geographies, with a switch */
+  trends: boolean;
+  /** the province's communes as points at their centroids, sized by pupils */
+  communeMap: boolean;
+  /** indicators with their definitions (forms/indicators.json) and values (marts.mart_indicators) */
+  indicators: boolean;
 }
 
 export interface Registry {
@@ -187,6 +195,7 @@ function parsePage(v: unknown, where: string, charts: Set<string>, datasets: Set
     path, title: str(o.title, `${where}.title`),
     charts: ids('charts', charts), datasets: ids('datasets', datasets),
     kpis, schools: o.schools === undefined ? null : dataset(o.schools, `${where}.schools`), quality: flag(o.quality), dictionary: flag(o.dictionary), console: flag(o.console),
+    status: flag(o.status), trends: flag(o.trends), communeMap: flag(o.commune_map), indicators: flag(o.indicators),
   };
 }
 

@@ -48,8 +48,11 @@ export async function chartSection(ctx: SiteContext, chart: ChartSpec): Promise<
   return chartFigure(ctx, chart, rows, ds);
 }
 
-/** Write the chart's CSV and return its figure; also used for charts not in the registry. */
-export async function chartFigure(ctx: SiteContext, chart: ChartSpec, rows: ChartRow[], ds: Dataset | null): Promise<string> {
+/**
+ * Write the chart's CSV and return its figure; also used for charts not in the registry. `drawn`:
+ * the rows the chart draws when it shows fewer than its table and CSV hold.
+ */
+export async function chartFigure(ctx: SiteContext, chart: ChartSpec, rows: ChartRow[], ds: Dataset | null, drawn: ChartRow[] = rows): Promise<string> {
   const label = (c: string) => (ds ? columnLabel(ds, c) : DIMENSION_LABELS[c] ?? c);
   const head = [label(chart.by), ...(chart.facet ? [label(chart.facet)] : []), ...(chart.kind === 'line' ? ['Năm học'] : []), ...chart.measures.map((m) => m.label)];
   const lead = (r: ChartRow) => [r.category, ...(chart.facet ? [r.facet ?? ''] : []), ...(chart.kind === 'line' ? [r.period ?? ''] : [])];
@@ -60,7 +63,7 @@ export async function chartFigure(ctx: SiteContext, chart: ChartSpec, rows: Char
   );
   const file = `data/${chart.id}.csv`;
   await writeSiteFile(ctx, file, csv(head, rows.map((r) => [...lead(r), ...r.values.map((v) => (v === null ? SUPPRESSED : v))])));
-  const svg = renderChart(chart, rows, chart.kind === 'map' ? provinceBoundaries() : null);
+  const svg = renderChart(chart, drawn, chart.kind === 'map' ? provinceBoundaries() : null);
   return figure({ id: chart.id, title: chart.title, caption: chart.caption, svg, table, csv: file });
 }
 

@@ -18,6 +18,10 @@ import { loadRegistry, type AudienceKind, type PageSpec, type Registry } from '.
 import { schoolTable } from './schools.js';
 import { chartSection, datasetStatus, kpiSection } from './sections.js';
 import { siteTotals, type SiteTotals } from './totals.js';
+import { statusSections } from './status.js';
+import { trendSections } from './trends.js';
+import { communeMapSection } from './commune-map.js';
+import { indicatorSections } from './indicators.js';
 
 export type Audience = { kind: 'bo' } | { kind: 'analyst' } | { kind: 'so'; province: string };
 
@@ -81,6 +85,10 @@ async function pageBody(ctx: SiteContext, spec: PageSpec): Promise<string> {
   for (const id of spec.charts) parts.push(await chartSection(ctx, ctx.registry.charts.find((c) => c.id === id)!));
   for (const id of spec.datasets) parts.push(await datasetStatus(ctx, ctx.registry.datasets.find((d) => d.id === id)!));
   if (spec.schools) parts.push(await schoolTable(ctx, spec.schools));
+  if (spec.communeMap) parts.push(await communeMapSection(ctx));
+  if (spec.trends) parts.push(await trendSections(ctx));
+  if (spec.indicators) parts.push(await indicatorSections(ctx));
+  if (spec.status) parts.push(await statusSections(ctx));
   if (spec.quality) parts.push(await qualitySections(ctx));
   if (spec.dictionary) parts.push(dictionary(ctx));
   if (spec.console) parts.push(sqlConsole(ctx));

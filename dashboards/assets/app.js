@@ -4,6 +4,8 @@
 // - <input data-filter="ID"> filters the rows of table#ID by text; <select data-filter="ID"
 //   data-column="N"> keeps the rows whose column N equals the choice. Counts rows shown in
 //   [data-count="ID"].
+// - <select data-switch="G"> shows the [data-switch-group="G"] block whose data-switch-value is
+//   the choice and hides the others (e.g. the geography of the trend pages).
 (function () {
   'use strict';
   var fold = function (s) { return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase(); };
@@ -57,8 +59,19 @@
     if (out) out.textContent = shown.toLocaleString('vi-VN');
   }
 
+  function applySwitch(select) {
+    var group = select.getAttribute('data-switch');
+    Array.prototype.forEach.call(document.querySelectorAll('[data-switch-group="' + group + '"]'), function (el) {
+      el.hidden = el.getAttribute('data-switch-value') !== select.value;
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), sortable);
+    Array.prototype.forEach.call(document.querySelectorAll('select[data-switch]'), function (s) {
+      s.addEventListener('change', function () { applySwitch(s); });
+      applySwitch(s); // a choice the browser restored on reload
+    });
     Array.prototype.forEach.call(document.querySelectorAll('[data-filter]'), function (c) {
       var id = c.getAttribute('data-filter');
       c.addEventListener(c.tagName === 'SELECT' ? 'change' : 'input', function () { applyFilters(id); });

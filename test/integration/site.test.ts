@@ -1,5 +1,6 @@
-// `thongke publish` on a real warehouse holding two provinces (a Thái Nguyên and a Hà Nội commune,
-// ingested through real Temporal workers), then: every file of every site scanned for personal
+// `thongke publish` on a real warehouse holding two provinces (a Thái Nguyên commune in 2024-25 and
+// 2025-26, across the reorganisation of 1/7/2025, and a Hà Nội commune in 2025-26, ingested through
+// real Temporal workers, with a reporting period opened and acted on), then: every file of every site scanned for personal
 // data, each Sở site holding only its own province, a name planted in a mart caught, `serve`
 // serving the right types and nothing outside the site, and the pages in real Chromium.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +17,8 @@ const fromDist = <T>(path: string) => import(new URL(`../../dist/${path}`, impor
 const site = () => fromDist<typeof import('../../dashboards/site.js')>('dashboards/site.js');
 const privacy = () => fromDist<typeof import('../../dashboards/privacy.js')>('dashboards/privacy.js');
 const serve = () => fromDist<typeof import('../../cli/serve.js')>('cli/serve.js');
+const demoPeriod = () => fromDist<typeof import('../../cli/demo-period.js')>('cli/demo-period.js');
+const periods = () => fromDist<typeof import('../../workflows/periods/client.js')>('workflows/periods/client.js');
 
 const home = tempHome('thongke-site-');
 process.env.THONGKE_HOME = home; // the workers write this warehouse
@@ -50,8 +53,17 @@ beforeAll(async () => {
     const { generateDemoWorld } = await dist.world();
     const thaiNguyen = await generateDemoWorld(join(home, 'inbox', 'tn'), { seed: 1 });
     const haNoi = await generateDemoWorld(join(home, 'inbox', 'hn'), { seed: 2, communeCode: '00004' });
+    const thaiNguyenBefore = await generateDemoWorld(join(home, 'inbox', 'tn-2024'), { seed: 3, schoolYear: '2024-2025' });
     for (const w of [thaiNguyen, haNoi]) schools.push(...w.schools.map((s) => ({ code: s.schoolCode, name: s.schoolName, province: w.commune.provinceCode })));
-    await (await dist.client()).runIngestBatch(client, { files: [...thaiNguyen.files, ...haNoi.files] });
+    await (await dist.client()).runIngestBatch(client, { files: [...thaiNguyen.files, ...haNoi.files, ...thaiNguyenBefore.files] });
+    // a reporting period for the Thái Nguyên commune: approved, submitted, returned, not sent; all late
+    const period = await (await demoPeriod()).demoPeriod(client, thaiNguyen);
+    const name = /Kỳ báo cáo (\S+):/.exec(period)![1]!;
+    for (let i = 0; i < 100; i++) { // the audit rows are written by an activity after each act
+      const o = await (await periods()).periodStatus(client, name);
+      if (o.workflows.every((w) => w.auditPending === 0)) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
   } finally {
     workers.shutdown();
     await workers.done;
@@ -73,11 +85,63 @@ describe('publish', () => {
     expect(bo.match(/<figure data-chart=/g)?.length).toBe(3);
     expect(bo).toContain('<svg');
     for (const m of bo.matchAll(/href="(data\/[^"]+\.csv)"/g)) expect(existsSync(join(siteDir, 'bo', m[1]!)), m[1]).toBe(true);
-    // marts not built yet are said to be missing, not invented
-    expect(readFileSync(join(siteDir, 'bo', 'chi-so.html'), 'utf8')).toContain('Chưa có dữ liệu.');
     // the analyst downloads, written by DuckDB
     for (const ext of ['parquet', 'csv']) expect(statSync(join(siteDir, 'analyst', 'data', `hoc_sinh_theo_truong_khoi.${ext}`)).size).toBeGreaterThan(100);
     for (const f of ['duckdb-browser.mjs', 'duckdb-browser-eh.worker.js', 'duckdb-eh.wasm', 'arrow.mjs']) expect(existsSync(join(siteDir, 'analyst', 'assets', 'duckdb', f)), f).toBe(true);
+  });
+
+  test('trends on both geographies: every school year on each, continuous across 1/7/2025, the same national total', async () => {
+    const read = (f: string) => readFileSync(join(siteDir, 'bo', 'data', f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const byPeriod = (rows: string[][]) => {
+      const m = new Map<string, number>();
+      for (const [, period, n] of rows) m.set(period!, (m.get(period!) ?? 0) + Number(n));
+      return m;
+    };
+    const now = read('xu_huong_tinh_moi.csv');
+    const before = read('xu_huong_tinh_cu.csv');
+    // the new geography carries 2024-25 forward, the old one 2025-26 back: both years on both
+    for (const rows of [now, before]) {
+      expect(rows.filter((r) => r[1] === '2024-2025').map((r) => r[0])).toEqual(['Tỉnh Thái Nguyên']);
+      expect(rows.filter((r) => r[1] === '2025-2026').map((r) => r[0]).sort()).toEqual(['Thành phố Hà Nội', 'Tỉnh Thái Nguyên']);
+    }
+    const truth = await readOnly(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson('select period, sum(count_pupils)::integer as n from marts.mart_pupils_by_school_grade group by period order by period'));
+    expect(truth.map((r) => r.period)).toEqual(['2024-2025', '2025-2026']);
+    for (const rows of [now, before]) expect(Object.fromEntries(byPeriod(rows))).toEqual(Object.fromEntries(truth.map((r) => [r.period, r.n])));
+    const page = readFileSync(join(siteDir, 'bo', 'xu-huong.html'), 'utf8');
+    expect(page).toContain('data-switch="geography"');
+    expect(page.match(/<figure data-chart=/g)?.length).toBe(3);
+  });
+
+  test('submission status: every unit of the Sở with its state, late and locked; the Bộ sees every Sở; no actor, no reason', () => {
+    const so = readFileSync(join(siteDir, 'so-19', 'trang-thai.html'), 'utf8');
+    const row = (code: string) => new RegExp(`<tr><td>[^<]*</td><td>${code}</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>`).exec(so)?.slice(1);
+    const tn = schools.filter((x) => x.province === '19').map((x) => x.code).sort();
+    expect(tn.map(row)).toEqual([['đã duyệt', 'muộn'], ['đã nộp', 'muộn'], ['bị trả lại', 'muộn'], ['chưa nộp', 'muộn']]);
+    expect(so).toContain('id="outbox"');
+    expect(so.match(/<td>quá hạn<\/td>/g)?.length).toBe(4);
+    expect(so).not.toContain('thongke demo'); // the actor
+    expect(so).not.toContain('lệch với biểu tổng hợp'); // the return's reason
+    expect(readFileSync(join(siteDir, 'so-01', 'trang-thai.html'), 'utf8')).toContain('Chưa có kỳ báo cáo nào');
+    const bo = readFileSync(join(siteDir, 'bo', 'trang-thai.html'), 'utf8');
+    expect(bo).toMatch(/<tr><td>19<\/td><td>Tỉnh Thái Nguyên<\/td><td>chưa nộp<\/td><td class="n">4<\/td><td class="n">1<\/td><td class="n">1<\/td><td class="n">1<\/td><td class="n">1<\/td><td class="n">4<\/td><td class="n">0<\/td><\/tr>/);
+  });
+
+  test('the commune map puts the province\'s communes at their centroids, the ones with pupils sized', () => {
+    const page = readFileSync(join(siteDir, 'so-19', 'ban-do.html'), 'utf8');
+    expect(page).toContain('<figure data-chart="ban_do_xa">');
+    expect(page.match(/<circle/g)!.length).toBeGreaterThan(80); // Thái Nguyên has 92 communes since 1/7/2025
+    const csv = readFileSync(join(siteDir, 'so-19', 'data', 'ban_do_xa.csv'), 'utf8');
+    expect(csv).toMatch(/^05443,Phường Phan Đình Phùng,\d+,có$/m);
+    expect(csv).not.toContain('00004');
+  });
+
+  test('indicator and programme pages say what is missing rather than invent it', () => {
+    const indicators = readFileSync(join(siteDir, 'bo', 'chi-so.html'), 'utf8');
+    expect(indicators).toMatch(/Định nghĩa chỉ số|forms\/indicators\.json/);
+    for (const f of ['bo/chuong-trinh.html', 'so-19/chuong-trinh.html']) {
+      const page = readFileSync(join(siteDir, f), 'utf8');
+      for (const t of ['mart_programme_devices', 'mart_computer_ratios', 'mart_vaccination_coverage']) expect(page, `${f} ${t}`).toContain(t);
+    }
   });
 
   test('the data dictionary describes every column of every published table', async () => {
@@ -230,8 +294,8 @@ describe('in Chromium', () => {
   }
 
   const pages = [
-    ['index.html', 0], ['bo/index.html', 3], ['bo/xu-huong.html', 1], ['bo/chi-so.html', 0], ['bo/trang-thai.html', 0],
-    ['so-19/index.html', 3], ['so-19/truong.html', 0], ['so-19/chat-luong.html', 1], ['so-19/trang-thai.html', 0],
+    ['index.html', 0], ['bo/index.html', 3], ['bo/xu-huong.html', 3], ['bo/chi-so.html', 0], ['bo/chuong-trinh.html', 0], ['bo/trang-thai.html', 0],
+    ['so-19/index.html', 3], ['so-19/ban-do.html', 1], ['so-19/truong.html', 0], ['so-19/chi-so.html', 0], ['so-19/chat-luong.html', 1], ['so-19/trang-thai.html', 0],
     ['so-01/index.html', 3], ['analyst/index.html', 0], ['analyst/sql.html', 0],
   ] as const;
 
@@ -274,16 +338,53 @@ describe('in Chromium', () => {
     }
   });
 
-  test('the SQL console answers a query with DuckDB-WASM from the site, offline', async () => {
+  test('the trend page switches between the two geographies', async () => {
+    const { page, errors } = await open('bo/xu-huong.html');
+    try {
+      const visible = () => page.locator('[data-switch-group="geography"]:not([hidden]) figure[data-chart]').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-chart')));
+      expect(await visible()).toEqual(['xu_huong_tinh_moi']);
+      await page.selectOption('#geography', 'old');
+      expect(await visible()).toEqual(['xu_huong_tinh_cu']);
+      expect(await page.locator('figure[data-chart="xu_huong_tinh_cu"] svg').first().isVisible()).toBe(true);
+      expect(await page.locator('figure[data-chart="xu_huong_tinh_moi"]').isVisible()).toBe(false);
+      await page.screenshot({ path: join(artifacts, 'bo_xu-huong_old.png'), fullPage: true });
+      await page.selectOption('#geography', 'new');
+      expect(await visible()).toEqual(['xu_huong_tinh_moi']);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the status page filters units by state', async () => {
+    const { page, errors } = await open('so-19/trang-thai.html');
+    try {
+      const rows = page.locator('#status-units tbody tr:not([hidden])');
+      expect(await rows.count()).toBe(4);
+      await page.selectOption('#status-filter', 'bị trả lại');
+      expect(await rows.count()).toBe(1);
+      expect(await page.textContent('[data-count="status-units"]')).toBe('1');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the SQL console answers a query over the published Parquet, with DuckDB-WASM from the site, offline', async () => {
     const { page, errors, offsite } = await open('analyst/sql.html');
     try {
-      await page.fill('#sql-input', `select count(distinct school_code) as truong, sum(count_pupils) as hoc_sinh from hoc_sinh_theo_truong_khoi`);
+      // the answer, from the warehouse (counts 1–4 are null in the published file)
+      const [truth] = await readOnly(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(`select count(distinct school_code)::integer as schools,
+        sum(case when count_pupils between 1 and 4 then null else count_pupils end)::integer as pupils from marts.mart_pupils_by_school_grade`));
+      await page.fill('#sql-input', `select count(distinct school_code) as truong, sum(count_pupils) as hoc_sinh, any_value(typeof(count_pupils)) as kieu from hoc_sinh_theo_truong_khoi`);
       await page.click('#sql-console button[type=submit]');
       await page.waitForFunction(() => /dòng/.test(document.getElementById('sql-status')!.textContent ?? '') || document.getElementById('sql-status')!.className === 'error', null, { timeout: 60_000 });
       expect(await page.textContent('#sql-status')).toBe('1 dòng.');
-      expect(await page.textContent('#sql-source')).toMatch(/^Dữ liệu: hoc_sinh_theo_truong_khoi\.(parquet|csv)\.$/);
+      // read from the Parquet file itself (no CSV stands in), with the warehouse's column types
+      expect(await page.textContent('#sql-source')).toBe('Dữ liệu: hoc_sinh_theo_truong_khoi.parquet.');
       const cells = await page.locator('#sql-result td').allTextContents();
-      expect(cells[0]).toBe('8');
+      const vi = new Intl.NumberFormat('vi-VN');
+      expect(cells).toEqual([vi.format(Number(truth!.schools)), vi.format(Number(truth!.pupils)), 'BIGINT']);
       await page.screenshot({ path: join(artifacts, 'analyst_sql_result.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(offsite).toEqual([]);
