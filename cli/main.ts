@@ -12,7 +12,6 @@ import { publish, publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
 import { formatInt } from '../dashboards/format.js';
 import { startDevServer, temporalAnswers, freePort, type DevServer } from './dev-server.js';
-import { runSql, FORMATS, type Format } from './sql.js';
 import { expandInputs } from './inputs.js';
 import { generateDemoWorld } from '../fixtures/demo-world.js';
 
@@ -31,7 +30,11 @@ const USAGE = `thongke — kho dữ liệu thống kê giáo dục
   thongke publish [--audience bo|so:<mã tỉnh>|analyst]
                                        dựng trang tĩnh vào THONGKE_HOME/site (mặc định: tất cả)
   thongke serve [--port 8080]          phục vụ THONGKE_HOME/site trên máy này
-  thongke sql "<truy vấn>" [--format table|csv|json|arrow]
+  thongke sql "<truy vấn>" [--format table|csv|json|parquet|arrow] [--out TỆP]
+                                       truy vấn chỉ đọc; parquet cần --out
+  thongke rebuild                      dựng lại kho từ hồ dữ liệu (raw, staging, core, marts)
+  thongke dictionary [--check]         viết docs/data-dictionary.md từ một kho dựng mới
+  thongke gen-types [--check]          viết warehouse/generated/schema.ts (kiểu Kysely) từ một kho dựng mới
   thongke period open|status|submit|approve|return|unlock …   kỳ báo cáo (thongke period để xem cách dùng)
 
 Biến môi trường: THONGKE_HOME (mặc định ./thongke-data), TEMPORAL_ADDRESS (mặc định localhost:7233),
@@ -124,21 +127,6 @@ async function worker(args: string[]): Promise<number> {
   return 0;
 }
 
-async function sqlCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'table' } } });
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) {
-    err(`thongke sql: --format phải là một trong ${FORMATS.join(', ')}`);
-    return 2;
-  }
-  if (positionals.length !== 1) {
-    err('thongke sql: cần đúng một câu truy vấn, trong dấu ngoặc kép');
-    return 2;
-  }
-  await runSql(warehousePath(thongkeHome()), positionals[0]!, format, process.stdout);
-  return 0;
-}
-
 async function transformCommand(): Promise<number> {
   const client = await connectClient();
   try {
@@ -215,10 +203,13 @@ export async function main(argv: string[]): Promise<number> {
     case 'server': return server(args);
     case 'worker': return worker(args);
     case 'ingest': return ingest(args);
-    case 'sql': return sqlCommand(args);
+    case 'sql': return (await import('./sql.js')).sqlCommand(args);
     case 'publish': return publishCommand(args);
     case 'serve': return serveCommand(args);
     case 'transform': return transformCommand();
+    case 'rebuild': return (await import('./rebuild.js')).rebuildCommand();
+    case 'dictionary': return (await import('./generate.js')).dictionaryCommand(args);
+    case 'gen-types': return (await import('./generate.js')).genTypesCommand(args);
     case 'fixtures': return (await import('./fixtures.js')).fixturesCommand(args);
     case 'validate': return (await import('./validate.js')).validateCommand(args);
     case 'errors': return (await import('./errors.js')).errorsCommand(args);

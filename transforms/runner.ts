@@ -14,6 +14,7 @@ import type { Warehouse } from '../warehouse/db.js';
 import { qualified, quotedIdentifier } from '../warehouse/sql.js';
 import { loadAdminReference, loadCodelists } from '../warehouse/reference.js';
 import { loadGsoReference } from '../warehouse/gso.js';
+import { loadIndicators } from '../warehouse/indicators.js';
 import { refreshDataDictionary } from '../warehouse/dictionary.js';
 import { readDictionary } from './dictionary.js';
 
@@ -240,6 +241,8 @@ export interface RunOptions {
   reference?: boolean;
   /** Refresh ops.data_dictionary at the end of the run. */
   dictionary?: boolean;
+  /** Work done first inside the run's transaction (rebuild: drop and reload raw from the lake). */
+  before?: () => Promise<void>;
 }
 
 const SAMPLE_ROWS = 5;
@@ -266,10 +269,12 @@ export async function runTransforms(wh: Warehouse, opts: RunOptions = {}): Promi
   };
 
   await wh.transaction(async () => {
+    await opts.before?.();
     if (opts.reference !== false) {
       await loadCodelists(wh);
       await loadAdminReference(wh);
       await loadGsoReference(wh);
+      await loadIndicators(wh);
     }
     for (const step of steps) {
       const started = now();

@@ -34,13 +34,14 @@ function folder(dropOne: boolean): string {
   const enrolled = `select * from core.pupils where is_enrolled ${dropOne ? "and not (period = '2025-2026' and level_code = '03')" : ''}`;
   writeFileSync(join(dir, 'marts', 'mart_pupils_by_school_grade.sql'), `select period, count(*) as count_pupils, count(*) filter (where is_female) as count_pupils_female, 0 as count_pupils_ethnic_minority from (${enrolled}) group by period`);
   writeFileSync(join(dir, 'marts', 'mart_network_report.sql'), `
-    select period, g.geography, 'province' as unit_level, level_code, o.ownership_group,
-        count(*) filter (where o.ownership_group = 'public') as count_pupils,
-        count(*) filter (where o.ownership_group = 'public' and is_female) as count_pupils_female
+    select period, g.geography, 'province' as unit_level, coalesce(level_code, '*') as level_code, '*' as ownership_group, '*' as area_code,
+        count(*) as count_pupils, count(*) filter (where is_female) as count_pupils_female
     from (${enrolled}) as p
     cross join (values ('old'), ('new')) as g (geography)
-    cross join (values ('public'), ('non_public')) as o (ownership_group)
-    group by all`);
+    group by grouping sets ((period, geography, level_code), (period, geography))
+    union all
+    -- a part (public, one area): not summed again
+    select '2024-2025', 'new', 'province', '02', 'public', '1', 100, 100`);
   for (const a of ['pupils_by_school_grade_adds_up', 'network_report_adds_up']) copyFileSync(join(transformsDir, 'assertions', `${a}.sql`), join(dir, 'assertions', `${a}.sql`));
   return dir;
 }

@@ -51,39 +51,37 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test('provinces outside the GSO ranges are flagged, those inside are not; communes are not compared', async () => {
+test('provinces outside the GSO ranges are flagged, those inside are not; parts and communes are not compared', async () => {
   const r = gsoRanges();
   const primary = r.primary!;
   // sanity of the recomputation: the national primary ratio of 2010-11 (ratio_checks.csv) lies inside
   expect(primary.pupils_per_class![0]).toBeLessThan(25.85);
   expect(primary.pupils_per_class![1]).toBeGreaterThan(25.85);
 
-  // a province exactly on the lowest pupils per class (1000 classes), parts summed over ownership
+  // a province exactly on the lowest pupils per class (1000 classes)
   const low = primary.pupils_per_class![0];
   const okPupils = Math.round(low * 1000) + 1;
   const teachersFor = (pupils: number) => Math.round(pupils / ((primary.pupils_per_teacher![0] + primary.pupils_per_teacher![1]) / 2));
   const femaleFor = (pupils: number) => Math.round(pupils * ((primary.female_share![0] + primary.female_share![1]) / 2));
   const row = (unitLevel: string, code: string, ownership: string, pupils: number, classes: number, teachers: number, female: number) =>
-    `('2025-2026', 'new', '${unitLevel}', '${code}', 'Đơn vị ${code}', '02', '${ownership}', ${pupils}, ${classes}, ${teachers}, ${female})`;
-  const half = Math.floor(okPupils / 2);
+    `('2025-2026', 'new', '${unitLevel}', '${code}', 'Đơn vị ${code}', '02', '${ownership}', '${ownership === '*' ? '*' : '1'}', ${pupils}, ${classes}, ${teachers}, ${female})`;
   const rows = [
-    // inside on every ratio, split into public + non-public (and a total row, left out)
-    row('province', '01', 'public', half, 600, teachersFor(half), femaleFor(half)),
-    row('province', '01', 'non_public', okPupils - half, 400, teachersFor(okPupils - half), femaleFor(okPupils - half)),
-    row('province', '01', 'total', okPupils * 10, 1, 1, 0),
+    // inside on every ratio, all ownerships together; its non-public part is far outside but not compared
+    row('province', '01', '*', okPupils, 1000, teachersFor(okPupils), femaleFor(okPupils)),
+    row('province', '01', 'non_public', 10, 5, 5, 0),
     // one pupil per class too few
-    row('province', '02', 'public', okPupils - 2000, 1000, teachersFor(okPupils - 2000), femaleFor(okPupils - 2000)),
+    row('province', '02', '*', okPupils - 2000, 1000, teachersFor(okPupils - 2000), femaleFor(okPupils - 2000)),
     // more pupils per teacher than any province ever had
-    row('province', '03', 'public', okPupils, 1000, Math.floor(okPupils / primary.pupils_per_teacher![1]) - 10, femaleFor(okPupils)),
+    row('province', '03', '*', okPupils, 1000, Math.floor(okPupils / primary.pupils_per_teacher![1]) - 10, femaleFor(okPupils)),
     // female share above the highest
-    row('province', '04', 'public', okPupils, 1000, teachersFor(okPupils), Math.ceil(okPupils * primary.female_share![1]) + 5),
+    row('province', '04', '*', okPupils, 1000, teachersFor(okPupils), Math.ceil(okPupils * primary.female_share![1]) + 5),
     // a commune far outside: not compared
-    row('commune', '00001', 'public', 5, 5, 5, 5),
+    row('commune', '00001', '*', 5, 5, 5, 5),
   ];
   const dir = mkdtempSync(join(home, 'transforms-'));
   mkdirSync(join(dir, 'marts'));
   mkdirSync(join(dir, 'assertions'));
-  writeFileSync(join(dir, 'marts', 'mart_network_report.sql'), `select * from (values\n${rows.join(',\n')}\n) as t (period, geography, unit_level, unit_code, unit_name, level_code, ownership_group, count_pupils, count_classes, count_teachers, count_pupils_female)`);
+  writeFileSync(join(dir, 'marts', 'mart_network_report.sql'), `select * from (values\n${rows.join(',\n')}\n) as t (period, geography, unit_level, unit_code, unit_name, level_code, ownership_group, area_code, count_pupils, count_classes, count_teachers, count_pupils_female)`);
   copyFileSync(join(transformsDir, 'assertions', 'reality_network_ratios.sql'), join(dir, 'assertions', 'reality_network_ratios.sql'));
 
   const run = await runTransforms(wh, { dir, reference: false });
@@ -92,5 +90,5 @@ test('provinces outside the GSO ranges are flagged, those inside are not; commun
   const flagged = (JSON.parse(result!.sample as string) as { unit_code: string; ratio: string }[]).map((x) => [x.unit_code, x.ratio]);
   expect(flagged).toEqual([['02', 'pupils_per_class'], ['03', 'pupils_per_teacher'], ['04', 'female_share']]);
   // a warning: the mart is built all the same
-  expect(run.models).toEqual([{ model: 'marts.mart_network_report', rows: 7, status: 'built', blockedBy: [] }]);
+  expect(run.models).toEqual([{ model: 'marts.mart_network_report', rows: 6, status: 'built', blockedBy: [] }]);
 });

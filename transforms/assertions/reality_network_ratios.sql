@@ -5,9 +5,9 @@
 -- Reality check: the ranges are the lowest and highest province ratio that GSO published for each
 -- level in 2002-03 … 2016-17 (ref.gso_general_education_by_province, reference/gso/), derived here,
 -- not written down. The GSO figures are per province, so only province rows of the network report
--- are compared (a commune of two schools may well sit outside a provincial range). ownership_group
--- rows are parts (public / non-public) and are summed; a total row, if the mart has one, is named
--- 'total' and left out. Levels: csdl DM_CAP_HOC 02/03/04 = GSO primary / lower / upper secondary.
+-- are compared (a commune of two schools may well sit outside a provincial range), on the rows of
+-- all ownerships and areas together (ownership_group = area_code = '*'), as GSO publishes them.
+-- Levels: csdl DM_CAP_HOC 02/03/04 = GSO primary / lower / upper secondary.
 with gso as (
     select
         province_code_pre2025 as province_code,
@@ -68,14 +68,14 @@ units as (
         unit_code,
         unit_name,
         level_code,
-        sum(count_pupils) as pupils,
-        sum(count_classes) as classes,
-        sum(count_teachers) as teachers,
-        sum(count_pupils_female) as pupils_female
+        count_pupils as pupils,
+        count_classes as classes,
+        count_teachers as teachers,
+        count_pupils_female as pupils_female
     from marts.mart_network_report
     where unit_level = 'province'
-        and ownership_group is distinct from 'total'
-    group by all
+        and ownership_group = '*'
+        and area_code = '*'
 ),
 
 unit_ratios as (
