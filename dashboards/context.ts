@@ -43,6 +43,8 @@ export interface SiteContext {
   now: Date;
   /** the audience's site folder being written */
   dir: string;
+  /** THONGKE_HOME: the lake's paths in ops.files are relative to it */
+  home: string;
 }
 
 export function dataset(ctx: SiteContext, id: string): Dataset {

@@ -1,11 +1,13 @@
 // What must never be published, and the check that it was not. The personal columns are the ones
 // the form layouts mark `personal: true` (forms/layouts/*.json, their one home); the scan reads
 // their values from raw.<form> and looks for each of them in every file of a built site
-// (Parquet files through DuckDB, since their pages may be compressed).
+// (Parquet files through DuckDB and Excel workbooks through exceljs, since both are compressed).
 import { readFileSync, readdirSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { join, relative } from 'node:path';
 import { listLayouts } from '../forms/layout.js';
 import { nfc } from '../forms/text.js';
+import { readOriginalRows, type SheetColumns } from '../warehouse/original-rows.js';
 import type { Warehouse } from '../warehouse/db.js';
 import { qualified, quotedIdentifier, quotedString } from '../warehouse/sql.js';
 import { SMALL_CELL_THRESHOLD } from './format.js';
@@ -45,8 +47,12 @@ export interface PersonalValues {
   names: Set<string>;
 }
 
-/** Every value of every personal column in the warehouse, sorted by how to find it. */
-export async function personalValues(wh: Warehouse): Promise<PersonalValues> {
+/**
+ * Every value of every personal column in the warehouse, sorted by how to find it; with `home`,
+ * also those of the rejected rows, which never reached raw.<form> and live only in the original
+ * workbooks in the lake (the error workbooks copy those rows).
+ */
+export async function personalValues(wh: Warehouse, home?: string): Promise<PersonalValues> {
   const values: PersonalValues = { codes: new Set(), dates: new Set(), names: new Set() };
   const tables = new Set((await wh.rows<{ t: string }>(`select table_name as t from duckdb_tables() where schema_name = 'raw'`)).map((r) => r.t));
   for (const [form, keys] of personalColumns()) {
@@ -54,7 +60,32 @@ export async function personalValues(wh: Warehouse): Promise<PersonalValues> {
     const union = keys.map((k) => `select distinct ${quotedIdentifier(k)}::varchar as v from ${qualified('raw', form)}`).join(' union ');
     for (const { v } of await wh.rows<{ v: string }>(`select v from (${union}) where v is not null and length(trim(v)) >= 4`)) addValue(values, v);
   }
+  if (home !== undefined) await addRejectedRows(wh, home, values);
   return values;
+}
+
+async function addRejectedRows(wh: Warehouse, home: string, values: PersonalValues): Promise<void> {
+  const rows = await wh.rows<{ raw_path: string; form: string | null; sheet: string; row_number: number }>(
+    `select distinct files.raw_path, files.form, rejects.sheet, rejects.row_number
+     from ops.rejects as rejects inner join ops.files as files on files.file_sha256 = rejects.file_sha256
+     where rejects.sheet is not null and rejects.row_number is not null and files.raw_path is not null
+     order by 1, 3, 4`);
+  const byFile = new Map<string, { form: string | null; wanted: Map<string, Set<number>> }>();
+  for (const r of rows) {
+    const f = byFile.get(r.raw_path) ?? { form: r.form, wanted: new Map<string, Set<number>>() };
+    f.wanted.set(r.sheet, (f.wanted.get(r.sheet) ?? new Set()).add(Number(r.row_number)));
+    byFile.set(r.raw_path, f);
+  }
+  for (const [path, f] of byFile) {
+    const sheets = await readOriginalRows(join(home, path), f.form, f.wanted).catch(() => new Map<string, SheetColumns>());
+    for (const sc of sheets.values()) {
+      const personal = sc.columns.flatMap((c, i) => (c?.personal ? [i] : []));
+      for (const cells of sc.rows.values()) for (const i of personal) {
+        const v = cells[i];
+        if (v && v.trim().length >= 4) addValue(values, v);
+      }
+    }
+  }
 }
 
 export function addValue(values: PersonalValues, raw: string): void {
@@ -99,7 +130,23 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
 }
 
-/** Scan every file under dir; Parquet files are read back through DuckDB. */
+/** Every cell of a workbook as text (values, formula results, rich text), sheet names too. */
+export async function workbookText(file: string): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const out: string[] = [];
+  wb.eachSheet((ws) => {
+    out.push(ws.name);
+    ws.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => {
+      const v = cell.value;
+      if (v instanceof Date) out.push(v.toISOString().slice(0, 10));
+      else out.push(cell.text);
+    }));
+  });
+  return out.join('\n');
+}
+
+/** Scan every file under dir; Parquet files are read back through DuckDB, workbooks through exceljs. */
 export async function scanSite(wh: Warehouse, dir: string, values?: PersonalValues): Promise<Leak[]> {
   const personal = values ?? (await personalValues(wh));
   const leaks: Leak[] = [];
@@ -108,7 +155,8 @@ export async function scanSite(wh: Warehouse, dir: string, values?: PersonalValu
     if (file.endsWith('.parquet')) {
       const rows = await wh.rowsJson(`select * from read_parquet(${quotedString(file)})`);
       text = rows.map((r) => Object.values(r).join('\t')).join('\n');
-    } else text = readFileSync(file, 'utf8');
+    } else if (file.endsWith('.xlsx')) text = await workbookText(file);
+    else text = readFileSync(file, 'utf8');
     for (const value of findPersonal(text, personal)) leaks.push({ file: relative(dir, file), value });
   }
   return leaks;

@@ -1,9 +1,13 @@
 // Data quality for a Sở: the files received from its schools and the rows rejected, by column, by
-// school and by kind of reason. Never the rejected values themselves (a bad cell may hold a name or
-// a birth date), never the file names (people name files), never a row number.
+// school and by kind of reason. Never the rejected values themselves on the page (a bad cell may
+// hold a name or a birth date), never the file names, never a row number. The error workbooks to
+// send back to each school are the public variant of warehouse/error-workbook.ts (names, birth
+// dates and personal ids masked), and go through the same privacy scan as every other file.
+import { join } from 'node:path';
+import { writePublicErrorWorkbooks } from '../warehouse/error-workbook.js';
 import type { SiteContext } from './context.js';
 import { locatedCtes } from './dimensions.js';
-import { formatInt } from './format.js';
+import { escapeHtml, formatInt } from './format.js';
 import { noData } from './page.js';
 import { reasonWithoutValueSql } from './privacy.js';
 import type { ChartSpec } from './registry.js';
@@ -59,6 +63,15 @@ where scoped_files.is_current group by all order by cells desc, column_header, r
     files.map((f) => [String(f.school_code), String(f.period), n(f.loaded), n(f.rejected), n(f.superseded), n(f.rows_read), n(f.rows_accepted), n(f.rows_rejected), n(f.rows_ignored)]),
     { caption: 'Tệp nhận được theo trường' },
   );
+  // one masked workbook per school and period with findings, under data/tep-loi/<period>/<school>.xlsx
+  const workbooks: { period: string; school: string; findings: number }[] = [];
+  for (const f of files) {
+    const written = await writePublicErrorWorkbooks(ctx.wh, ctx.home, { period: String(f.period), school: String(f.school_code), outDir: join(ctx.dir, 'data', 'tep-loi') });
+    workbooks.push(...written.map((w) => ({ period: w.period, school: w.school, findings: w.findings })));
+  }
+  const workbookList = workbooks.length
+    ? `<ul class="downloads">${workbooks.map((w) => `<li><a href="data/tep-loi/${encodeURIComponent(w.period)}/${encodeURIComponent(w.school)}.xlsx" download>Trường ${escapeHtml(w.school)}, năm học ${escapeHtml(w.period)}</a> (${formatInt(w.findings)} lỗi và cảnh báo)</li>`).join('')}</ul>`
+    : '<p>Không trường nào có lỗi hay cảnh báo.</p>';
   const chart = byColumn.length
     ? await chartFigure(ctx, REJECTS_BY_COLUMN, byColumn.map((r) => ({ category: String(r.column_header), values: [Number(r.count_rows)] })), null)
     : '<p>Không có dòng nào bị từ chối.</p>';
@@ -70,5 +83,7 @@ ${chart}
 ${htmlTable([{ label: 'Mã trường' }, { label: 'Dòng', numeric: true }, { label: 'Ô lỗi', numeric: true }], bySchool.map((r) => [String(r.school_code), n(r.count_rows), n(r.cells)]), { caption: 'Dòng bị từ chối theo trường' })}
 <h2>Lý do từ chối</h2>
 ${htmlTable([{ label: 'Cột' }, { label: 'Lý do' }, { label: 'Ô lỗi', numeric: true }], byReason.map((r) => [String(r.column_header), String(r.reason), n(r.cells)]), { caption: 'Lý do từ chối (giá trị đã được lược bỏ)' })}
-<p class="note">Tệp lỗi để trả lại trường (error workbook) chưa được dựng: chưa có dữ liệu.</p>`;
+<h2>Tệp lỗi để gửi lại trường</h2>
+<p>Mỗi tệp Excel là các dòng có lỗi hoặc cảnh báo của một trường trong một năm học, đúng như trường đã gửi, ô có vấn đề được tô màu và lý do ở cột "Lý do". Bản công bố ở đây đã che họ tên, ngày sinh và mã định danh (***); bản đầy đủ lấy bằng <code>thongke errors</code>.</p>
+${workbookList}`;
 }

@@ -4,7 +4,7 @@
 // never served.
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Warehouse } from '../warehouse/db.js';
 import { dictionary, sqlConsole, writeDownloads } from './analyst.js';
 import { assetsDir, readCatalog, writeSiteFile, type Catalog, type SiteContext } from './context.js';
@@ -41,6 +41,8 @@ export interface PublishOptions {
   audiences?: Audience[];
   now?: Date;
   registry?: Registry;
+  /** THONGKE_HOME, for the lake (error workbooks); default: the folder holding root */
+  home?: string;
 }
 
 export interface BuiltAudience {
@@ -95,12 +97,12 @@ async function pageBody(ctx: SiteContext, spec: PageSpec): Promise<string> {
   return parts.join('\n');
 }
 
-async function buildAudience(wh: Warehouse, registry: Registry, catalog: Catalog, audience: Audience, root: string, now: Date): Promise<BuiltAudience> {
+async function buildAudience(wh: Warehouse, registry: Registry, catalog: Catalog, audience: Audience, root: string, now: Date, home: string): Promise<BuiltAudience> {
   const name = audienceDir(audience);
   const dir = join(root, `.${name}.building`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const ctx: SiteContext = { wh, registry, catalog, provinceCode: audience.kind === 'so' ? audience.province : null, now, dir };
+  const ctx: SiteContext = { wh, registry, catalog, provinceCode: audience.kind === 'so' ? audience.province : null, now, dir, home };
   const title = audience.kind === 'bo' ? 'Bộ GDĐT — toàn quốc'
     : audience.kind === 'analyst' ? 'Dữ liệu cho người phân tích'
       : `Sở GDĐT ${await provinceName(wh, catalog, audience.province)}`;
@@ -159,10 +161,11 @@ export async function publishSites(wh: Warehouse, root: string, opts: PublishOpt
     { kind: 'analyst' } as const,
   ];
   await mkdir(root, { recursive: true });
-  const values = await personalValues(wh);
+  const home = opts.home ?? dirname(root);
+  const values = await personalValues(wh, home);
   const sites: BuiltAudience[] = [];
   for (const audience of audiences) {
-    const built = await buildAudience(wh, registry, catalog, audience, root, now);
+    const built = await buildAudience(wh, registry, catalog, audience, root, now, home);
     const leaks = await scanSite(wh, built.dir, values);
     if (leaks.length) {
       await rm(built.dir, { recursive: true, force: true });

@@ -176,8 +176,8 @@ describe('publish', () => {
 
 describe('safety', () => {
   test('no personal value (layout personal: true columns of raw) in any file of any site', async () => {
-    const { scanSite } = await privacy();
-    const leaks = await readOnly(join(home, 'warehouse.duckdb'), (wh) => scanSite(wh, siteDir));
+    const { scanSite, personalValues } = await privacy();
+    const leaks = await readOnly(join(home, 'warehouse.duckdb'), async (wh) => scanSite(wh, siteDir, await personalValues(wh, home)));
     expect(leaks).toEqual([]);
     // and a plain substring check of the text files, independent of the scanner
     const raw = await readOnly(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson('select full_name, birth_date, personal_id, pupil_code from raw.hs_danh_sach'));
@@ -228,6 +228,24 @@ describe('safety', () => {
     writeFileSync(join(planted, 'hand', 'index.html'), `<td>${name}</td>`);
     const found = await withWarehouse(join(planted, 'warehouse.duckdb'), (wh) => scanSite(wh, join(planted, 'hand')), { readOnly: true });
     expect(found).toEqual([{ file: 'index.html', value: name }]);
+  });
+
+  test('error workbooks: the Sở site links the masked ones; the scan reads workbooks and catches an unmasked one', async () => {
+    const page = readFileSync(join(siteDir, 'so-19', 'chat-luong.html'), 'utf8');
+    const links = [...page.matchAll(/href="(data\/tep-loi\/[^"]+\.xlsx)"/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(existsSync(join(siteDir, 'so-19', decodeURIComponent(l))), l).toBe(true);
+    for (const l of links) expect(l).toMatch(/\/19\d+\.xlsx$/); // its own schools only
+    const { scanSite, personalValues } = await privacy();
+    const { writeErrorWorkbooks } = await fromDist<typeof import('../../warehouse/error-workbook.js')>('warehouse/error-workbook.js');
+    const hand = tempHome('thongke-site-workbooks-');
+    const leaks = await readOnly(join(home, 'warehouse.duckdb'), async (wh) => {
+      await writeErrorWorkbooks(wh, home, { outDir: hand, school: schools.find((x) => x.province === '19')!.code });
+      return scanSite(wh, hand, await personalValues(wh, home));
+    });
+    // names, birth dates and ids of the rejected rows, which only the lake's originals hold
+    expect(leaks.length).toBeGreaterThan(0);
+    expect(leaks.every((l) => l.file.endsWith('.xlsx'))).toBe(true);
   });
 });
 
