@@ -254,3 +254,33 @@ export async function loadGridGradeRows(wh: Warehouse): Promise<void> {
   await wh.run(`create or replace table ref.grid_grade_rows (form varchar, version varchar, sheet_key varchar, row_code varchar, column_key varchar, grade varchar)`);
   if (rows.length) await wh.run(`insert into ref.grid_grade_rows values ${rows.join(', ')}`);
 }
+
+/** docs/rules.md: the rules folder as a table (generated; a test keeps the file equal to this). */
+export function rulesMarkdown(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [
+    '# Validation rules',
+    '',
+    'Generated from `forms/rules/*.sql` by `rulesMarkdown()` (warehouse/rules.ts); test/warehouse/rules-doc.test.ts',
+    'keeps this file equal to the folder. An **error** rejects the row (it leaves `raw.<form>` and counts as',
+    'rejected in `ops.files`); a **warning** keeps it. Scope **file**: checked when the file is loaded, in the',
+    'load transaction; scope **warehouse**: checked over all current files before the transforms, each run',
+    'replacing the rule\'s previous findings. Every finding is a row of `ops.rejects` (file, sheet, row,',
+    'column, value, Vietnamese reason, code, severity) and appears in the school\'s error workbook',
+    '(`thongke errors`).',
+    '',
+    '| code | severity | scope | forms | what | regulation |',
+    '|---|---|---|---|---|---|',
+    ...listRules().map((r) => `| \`${r.code}\` | ${r.severity} | ${r.scope} | ${r.forms.join(', ')} | ${cell(r.title)} | ${cell(r.regulation)} |`),
+    '',
+    'Checked by the parser, where only the parser sees the cells (codes in `ops.rejects` too): types, code',
+    'lists, patterns and required cells (`forms/cells.ts`: `code_not_in_list`, `missing_required`, `bad_date`,',
+    '`invalid_cell`, …, errors), legacy TCVN3/VNI text (`legacy_tcvn3`, `legacy_vni`, warnings), a list\'s',
+    'total row against its data rows (`totals_mismatch`, warning, `workflows/ingest/total-row.ts`), and the',
+    'row and column identities of the statistical returns (total = sum of parts, female ≤ total, …), defined',
+    'in `forms/grids/*.json` and checked by `workflows/ingest/parse-grid.ts` (warnings, code = the identity,',
+    'e.g. `total_all=public_all+private_all`).',
+    '',
+  ];
+  return lines.join('\n');
+}
