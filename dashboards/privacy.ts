@@ -33,9 +33,12 @@ export function suppressedSql(expr: string): string {
   return `case when ${expr} between 1 and ${SMALL_CELL_THRESHOLD - 1} then null else ${expr} end`;
 }
 
-/** A reason for people with the rejected value taken out (a reason quotes it, and it can be a name or a birth date). */
+/**
+ * A reason for people with the values taken out: what it quotes (the rejected value, which can be a
+ * name or a birth date), long digit runs (personal ids, pupil codes) and dates, wherever they stand.
+ */
 export function reasonWithoutValueSql(column: string): string {
-  return `regexp_replace(${column}, '"[^"]*"', '…', 'g')`;
+  return `regexp_replace(regexp_replace(regexp_replace(${column}, '"[^"]*"', '…', 'g'), '[0-9]{6,}', '…', 'g'), '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}', '…', 'g')`;
 }
 
 export interface PersonalValues {

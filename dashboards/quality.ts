@@ -5,6 +5,7 @@
 // dates and personal ids masked), and go through the same privacy scan as every other file.
 import { join } from 'node:path';
 import { writePublicErrorWorkbooks } from '../warehouse/error-workbook.js';
+import { listRules } from '../warehouse/rules.js';
 import type { SiteContext } from './context.js';
 import { locatedCtes } from './dimensions.js';
 import { escapeHtml, formatInt } from './format.js';
@@ -21,6 +22,8 @@ const REJECTS_BY_COLUMN: ChartSpec = {
 };
 
 export async function qualitySections(ctx: SiteContext): Promise<string> {
+  // a validation rule's finding is told by the rule's title (its message quotes files, rows, ids)
+  const ruleTitles = new Map(listRules().map((r) => [r.code, r.title]));
   if (!ctx.catalog.tables.has('ops.files') || !ctx.catalog.tables.has('ops.rejects')) return noData('Chất lượng dữ liệu', 'Chưa có bảng ops.files / ops.rejects.');
   // files of this province: by the school in the file's title block (a file with no school cannot be placed)
   const scope = `with ${locatedCtes(ctx.catalog, '(select period, school_code from ops.files where school_code is not null and period is not null)')},
@@ -53,9 +56,11 @@ select scoped_files.school_code, count(distinct (rejects.file_sha256, rejects.ro
 from ops.rejects as rejects inner join scoped_files on scoped_files.file_sha256 = rejects.file_sha256
 where scoped_files.is_current and coalesce(rejects.severity, 'error') = 'error' group by all order by count_rows desc, school_code`, params);
   const byReason = await ctx.wh.rowsJson(`${scope}
-select coalesce(rejects.column_header, '(cả trang)') as column_header, ${reasonWithoutValueSql('rejects.reason')} as reason, count(*)::integer as cells
+select coalesce(rejects.column_header, '(cả trang)') as column_header, coalesce(rejects.severity, 'error') as severity, rejects.code,
+    case when list_contains($${params.length + 1}::varchar[], rejects.code) then null else ${reasonWithoutValueSql('rejects.reason')} end as reason,
+    count(*)::integer as cells
 from ops.rejects as rejects inner join scoped_files on scoped_files.file_sha256 = rejects.file_sha256
-where scoped_files.is_current group by all order by cells desc, column_header, reason`, params);
+where scoped_files.is_current group by all order by cells desc, column_header, reason`, [...params, `[${[...ruleTitles.keys()].join(',')}]`]);
 
   const n = (v: unknown) => formatInt(Number(v ?? 0));
   const filesTable = htmlTable(
@@ -81,8 +86,10 @@ ${filesTable}
 ${chart}
 <h2>Dòng bị từ chối theo trường</h2>
 ${htmlTable([{ label: 'Mã trường' }, { label: 'Dòng', numeric: true }, { label: 'Ô lỗi', numeric: true }], bySchool.map((r) => [String(r.school_code), n(r.count_rows), n(r.cells)]), { caption: 'Dòng bị từ chối theo trường' })}
-<h2>Lý do từ chối</h2>
-${htmlTable([{ label: 'Cột' }, { label: 'Lý do' }, { label: 'Ô lỗi', numeric: true }], byReason.map((r) => [String(r.column_header), String(r.reason), n(r.cells)]), { caption: 'Lý do từ chối (giá trị đã được lược bỏ)' })}
+<h2>Lý do từ chối và cảnh báo</h2>
+${htmlTable([{ label: 'Cột' }, { label: 'Mức' }, { label: 'Lý do' }, { label: 'Ô', numeric: true }],
+    byReason.map((r) => [String(r.column_header), r.severity === 'warning' ? 'cảnh báo' : 'lỗi', r.reason === null ? ruleTitles.get(String(r.code)) ?? String(r.code) : String(r.reason), n(r.cells)]),
+    { caption: 'Lý do từ chối và cảnh báo (giá trị, mã và ngày đã được lược bỏ)' })}
 <h2>Tệp lỗi để gửi lại trường</h2>
 <p>Mỗi tệp Excel là các dòng có lỗi hoặc cảnh báo của một trường trong một năm học, đúng như trường đã gửi, ô có vấn đề được tô màu và lý do ở cột "Lý do". Bản công bố ở đây đã che họ tên, ngày sinh và mã định danh (***); bản đầy đủ lấy bằng <code>thongke errors</code>.</p>
 ${workbookList}`;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* global window, document, performance, MutationObserver */
 // Dashboards bench: page weight (everything the page loads, data files and the SQL console's
-// DuckDB-WASM aside) and time to first chart in real Chromium, for the main page of each site.
+// DuckDB-WASM and parquet-wasm aside) and time to first chart in real Chromium, for the main page of each site.
 //   node bench/site/run.mjs [THONGKE_HOME]
 // Without a THONGKE_HOME holding a built site, runs `thongke demo` into a temporary one first.
 // Each page is loaded RUNS times in a fresh profile with the cache off; the median is reported.
@@ -15,7 +15,8 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const RUNS = 5;
-const PAGES = ['bo/index.html', 'bo/xu-huong.html', 'so-19/index.html', 'so-19/truong.html', 'so-19/chat-luong.html', 'analyst/index.html', 'analyst/sql.html'];
+const PAGES = ['bo/index.html', 'bo/xu-huong.html', 'bo/chi-so.html', 'bo/trang-thai.html', 'so-19/index.html', 'so-19/ban-do.html', 'so-19/truong.html',
+  'so-19/chat-luong.html', 'so-19/trang-thai.html', 'analyst/index.html', 'analyst/sql.html'];
 
 let home = process.argv[2];
 if (!home || !existsSync(join(home, 'site', 'index.html'))) {
