@@ -1,23 +1,5 @@
 -- End-of-year results per pupil (class lists of TT 22/2021, TT 58/2011 and primary), current files.
--- Levels from the grade (DM_KHOI); last_grade marks the last grade of a level (5, 9, 12).
-with grades as (
-    select
-        code as grade_code,
-        json_extract_string(extra, '$."Mã cấp học"') as level_code,
-        code = max(code) over (partition by json_extract_string(extra, '$."Mã cấp học"')) as is_last_grade
-    from ref.codelist_entries
-    where codelist = 'DM_KHOI'
-),
-
-statuses as (
-    select
-        code as status_code,
-        name like 'Thôi học%' as is_dropout,
-        name like 'Chuyển đi%' as is_transferred_out
-    from ref.codelist_entries
-    where codelist = 'DM_TRANG_THAI_HOC_SINH'
-)
-
+-- Levels from the grade (DM_KHOI); is_last_grade marks the last grade of a level (5, 9, 12).
 select
     results.period,
     school_codes.school_id,
@@ -41,7 +23,7 @@ select
 from staging.stg_csdl__ket_qua as results
 inner join core.school_codes as school_codes
     on school_codes.code = results.school_code
-left join grades
+left join staging.stg_codes__khoi as grades
     on grades.grade_code = results.grade_code
-left join statuses
+left join staging.stg_codes__trang_thai_hoc_sinh as statuses
     on statuses.status_code = results.status_code

@@ -48,14 +48,34 @@ old_communes as (
         and commune.valid_to = date '2025-06-30'
 ),
 
--- a school in no registry: its name from the newest list that names it
+-- a school in no registry: its name, its main level from the grades it lists, its commune as the title block of its newest list
+-- states it (pupil lists carry one); its old district only when every old commune that went into
+-- that commune lay in one district (core.unit_crosswalk), otherwise unknown
 unregistered as (
     select
         school_code as school_id,
-        arg_max(school_name, period) as school_name
+        arg_max(school_name, period) as school_name,
+        arg_max(commune_code, period) filter (where commune_code is not null and period >= '2025-2026') as commune_code,
+        -- the highest level it teaches, as the registry's "Cấp" would say
+        max(level_code) as main_level_code
     from staging.stg_csdl__hoc_sinh
     where school_code in (select school_id from core.school_codes where not is_in_registry)
     group by school_code
+),
+
+single_old_district as (
+    select
+        crosswalk.new_code as commune_code,
+        any_value(old_communes.old_district_code) as old_district_code,
+        any_value(old_communes.old_district_name) as old_district_name,
+        any_value(old_communes.old_province_code) as old_province_code,
+        any_value(old_communes.old_province_name) as old_province_name
+    from core.unit_crosswalk as crosswalk
+    inner join old_communes
+        on old_communes.old_commune_code = crosswalk.old_code
+    where crosswalk.level = 'commune'
+    group by crosswalk.new_code
+    having count(distinct old_communes.old_district_code) = 1
 ),
 
 registered as (
@@ -102,7 +122,20 @@ registered as (
 select * from registered
 union all by name
 select
-    school_id,
-    school_name,
+    unregistered.school_id,
+    unregistered.school_name,
+    unregistered.main_level_code,
+    new_communes.province_code,
+    new_communes.province_name,
+    unregistered.commune_code,
+    new_communes.commune_name,
+    single_old_district.old_province_code,
+    single_old_district.old_province_name,
+    single_old_district.old_district_code,
+    single_old_district.old_district_name,
     false as is_in_registry
 from unregistered
+left join new_communes
+    on new_communes.commune_code = unregistered.commune_code
+left join single_old_district
+    on single_old_district.commune_code = unregistered.commune_code

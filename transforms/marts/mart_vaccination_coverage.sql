@@ -1,5 +1,5 @@
--- Vaccination coverage per period, unit (both geographies), vaccine and dose: pupils given the dose
--- ÷ pupils enrolled in the schools that sent a vaccination list, × 100.
+-- Vaccination coverage per period, unit (both geographies, core.school_units), vaccine and dose:
+-- pupils given the dose ÷ pupils enrolled in the schools that sent a vaccination list, × 100.
 with doses as (
     select
         period,
@@ -21,41 +21,6 @@ enrolled as (
     group by all
 ),
 
-per_school as (
-    select
-        doses.*,
-        coalesce(enrolled.pupils, 0) as pupils
-    from doses
-    left join enrolled
-        using (period, school_id)
-),
-
-placed as (
-    select
-        per_school.*,
-        schools.province_code,
-        schools.province_name,
-        schools.commune_code,
-        schools.commune_name,
-        schools.old_province_code,
-        schools.old_province_name,
-        schools.old_district_code,
-        schools.old_district_name
-    from per_school
-    left join core.schools as schools
-        using (school_id)
-),
-
-on_geographies as (
-    select 'new' as geography, 'province' as unit_level, province_code as unit_province_code, province_code as unit_code, province_name as unit_name, * from placed
-    union all
-    select 'new', 'commune', province_code, commune_code, commune_name, * from placed
-    union all
-    select 'old', 'province', old_province_code, old_province_code, old_province_name, * from placed
-    union all
-    select 'old', 'district', old_province_code, old_district_code, old_district_name, * from placed
-),
-
 vaccines as (
     select
         code as vaccine_code,
@@ -65,21 +30,26 @@ vaccines as (
 )
 
 select
-    on_geographies.period,
-    on_geographies.geography,
-    on_geographies.unit_level,
-    on_geographies.unit_province_code as province_code,
-    on_geographies.unit_code,
-    any_value(on_geographies.unit_name) as unit_name,
-    on_geographies.vaccine_code,
+    doses.period,
+    units.geography,
+    units.unit_level,
+    units.province_code,
+    units.unit_code,
+    any_value(units.unit_name) as unit_name,
+    doses.vaccine_code,
     any_value(vaccines.vaccine_name) as vaccine_name,
-    on_geographies.dose,
-    count(distinct on_geographies.school_id) as count_schools,
-    sum(on_geographies.pupils)::bigint as count_pupils,
-    sum(on_geographies.vaccinated)::bigint as count_vaccinated,
-    round(100.0 * sum(on_geographies.vaccinated) / nullif(sum(on_geographies.pupils), 0), 2) as coverage_pct
-from on_geographies
+    doses.dose,
+    count(distinct doses.school_id) as count_schools,
+    sum(coalesce(enrolled.pupils, 0))::bigint as count_pupils,
+    sum(doses.vaccinated)::bigint as count_vaccinated,
+    round(100.0 * sum(doses.vaccinated) / nullif(sum(coalesce(enrolled.pupils, 0)), 0), 2) as coverage_pct
+from doses
+inner join core.school_units as units
+    on units.school_id = doses.school_id
+left join enrolled
+    on enrolled.period = doses.period
+    and enrolled.school_id = doses.school_id
 left join vaccines
-    using (vaccine_code)
+    on vaccines.vaccine_code = doses.vaccine_code
 group by all
 order by all

@@ -5,29 +5,8 @@
 with source as (
     select raw_rows.*
     from raw.hs_danh_sach as raw_rows
-    inner join ops.files as files
+    inner join staging.stg_current_files as files
         on files.file_sha256 = raw_rows.file_sha256
-    where files.is_current
-),
-
-grades as (
-    select
-        code as grade_code,
-        name as grade_name,
-        json_extract_string(extra, '$."Mã cấp học"') as level_code
-    from ref.codelist_entries
-    where codelist = 'DM_KHOI'
-),
-
--- the groups of statuses, read from the names in the code list (DM_TRANG_THAI_HOC_SINH):
--- "Thôi học …" = dropout, "Chuyển đi …" = transferred out; the rest are enrolled
-statuses as (
-    select
-        code as status_code,
-        name like 'Thôi học%' as is_dropout,
-        name like 'Chuyển đi%' as is_transferred_out
-    from ref.codelist_entries
-    where codelist = 'DM_TRANG_THAI_HOC_SINH'
 ),
 
 renamed as (
@@ -39,6 +18,8 @@ renamed as (
         -- ids
         source.school_year as period,
         source.school_code,
+        -- the school's commune as its title block states it (the 2025 code from 2025-26 on)
+        source.commune_code,
         source.pupil_code,
         source.class_code,
         source.personal_id,
@@ -65,9 +46,9 @@ renamed as (
         coalesce(statuses.is_transferred_out, false) as is_transferred_out,
         not coalesce(statuses.is_dropout or statuses.is_transferred_out, false) as is_enrolled
     from source
-    left join grades
+    left join staging.stg_codes__khoi as grades
         on grades.grade_code = source.grade
-    left join statuses
+    left join staging.stg_codes__trang_thai_hoc_sinh as statuses
         on statuses.status_code = source.status
 )
 

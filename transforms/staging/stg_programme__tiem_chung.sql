@@ -3,9 +3,8 @@
 with source as (
     select raw_rows.*
     from raw.tiem_chung as raw_rows
-    inner join ops.files as files
+    inner join staging.stg_current_files as files
         on files.file_sha256 = raw_rows.file_sha256
-    where files.is_current
 ),
 
 renamed as (
