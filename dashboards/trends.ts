@@ -116,20 +116,13 @@ inner join placed
 group by placed.geography, published.period, placed.province_code`;
 }
 
-/** Pupils by geography, school year and province; null when there is nothing to draw from. */
-export async function trendRows(ctx: SiteContext): Promise<TrendRow[] | null> {
-  const network = ctx.catalog.columns.get('marts.mart_network_report')?.map((c) => c.name) ?? [];
-  let sql: string;
-  let params: string[] = [];
-  if (['geography', 'period', 'unit_level', 'unit_code', 'unit_name', 'count_pupils'].every((c) => network.includes(c)) && ctx.provinceCode === null) {
-    sql = fromNetworkReport(network);
-  } else {
-    if (!ctx.catalog.tables.has('core.units') || !ctx.catalog.tables.has('core.unit_crosswalk')) return null;
-    const pub = published(ctx, dataset(ctx, 'hoc_sinh_theo_truong_khoi'));
-    if (!pub) return null;
-    sql = fromSchools(pub.with);
-    params = pub.params;
-  }
+export interface Trend {
+  rows: TrendRow[];
+  /** where the rows come from, for the page */
+  source: string;
+}
+
+async function run(ctx: SiteContext, sql: string, params: string[]): Promise<TrendRow[]> {
   const rows = await ctx.wh.rowsJson(`select * from (${sql}) order by geography, period, province_code`, params);
   return rows.map((r) => ({
     geography: String(r.geography) as Geography,
@@ -138,6 +131,28 @@ export async function trendRows(ctx: SiteContext): Promise<TrendRow[] | null> {
     province_name: String(r.province_name ?? UNKNOWN),
     count_pupils: Number(r.count_pupils ?? 0),
   }));
+}
+
+const unplaced = (rows: TrendRow[]) => rows.filter((r) => r.province_code === null).reduce((s, r) => s + r.count_pupils, 0);
+
+/**
+ * Pupils by geography, school year and province; null when there is nothing to draw from. The
+ * network report is used when the warehouse has it and it places at least as many pupils in a
+ * province as the dashboards' own placing (a mart still being built may not place them yet).
+ */
+export async function trendRows(ctx: SiteContext): Promise<Trend | null> {
+  const network = ctx.catalog.columns.get('marts.mart_network_report')?.map((c) => c.name) ?? [];
+  let own: TrendRow[] | null = null;
+  if (ctx.catalog.tables.has('core.units') && ctx.catalog.tables.has('core.unit_crosswalk')) {
+    const pub = published(ctx, dataset(ctx, 'hoc_sinh_theo_truong_khoi'));
+    if (pub) own = await run(ctx, fromSchools(pub.with), pub.params);
+  }
+  const OWN = 'số học sinh theo trường (marts.mart_pupils_by_school_grade), mỗi trường đặt vào tỉnh qua xã ghi trong tệp và bảng chuyển đổi đơn vị hành chính';
+  if (['geography', 'period', 'unit_level', 'unit_code', 'unit_name', 'count_pupils'].every((c) => network.includes(c)) && ctx.provinceCode === null) {
+    const report = await run(ctx, fromNetworkReport(network), []);
+    if (own === null || unplaced(report) <= unplaced(own)) return { rows: report, source: 'báo cáo mạng lưới (marts.mart_network_report)' };
+  }
+  return own === null ? null : { rows: own, source: OWN };
 }
 
 const chartFor = (g: (typeof GEOGRAPHIES)[number], top: number): ChartSpec => ({
@@ -149,8 +164,9 @@ const chartFor = (g: (typeof GEOGRAPHIES)[number], top: number): ChartSpec => ({
 });
 
 export async function trendSections(ctx: SiteContext): Promise<string> {
-  const rows = await trendRows(ctx);
-  if (rows === null) return noData('Xu hướng theo tỉnh', 'Chưa có bảng đơn vị hành chính (core.units, core.unit_crosswalk) hoặc số học sinh theo trường.');
+  const trend = await trendRows(ctx);
+  if (trend === null) return noData('Xu hướng theo tỉnh', 'Chưa có bảng đơn vị hành chính (core.units, core.unit_crosswalk) hoặc số học sinh theo trường.');
+  const rows = trend.rows;
   if (!rows.length) return noData('Xu hướng theo tỉnh', 'Không có số liệu trong phạm vi của trang này.');
   const periods = [...new Set(rows.map((r) => r.period))].sort();
   const latest = periods.at(-1)!;
@@ -171,7 +187,7 @@ ${htmlTable([{ label: 'Năm học' }, { label: 'Học sinh, toàn bộ', numeric
 </div>`);
   }
   return `<section class="trends"><h2>Xu hướng theo tỉnh, thành phố</h2>
-<p>Chọn địa giới: mỗi năm học được tính theo cùng một cách chia tỉnh, nên chuỗi số liệu liền mạch qua ngày 1/7/2025. Tổng cả nước mỗi năm học như nhau ở hai cách chia; học sinh của trường không xác định được tỉnh cũ được ghi "${UNKNOWN}". ${SUPPRESSED} = số nhỏ không công bố.</p>
+<p>Chọn địa giới: mỗi năm học được tính theo cùng một cách chia tỉnh, nên chuỗi số liệu liền mạch qua ngày 1/7/2025. Tổng cả nước mỗi năm học như nhau ở hai cách chia; học sinh của trường không xác định được tỉnh được ghi "${UNKNOWN}". ${SUPPRESSED} = số nhỏ không công bố. Nguồn: ${escapeHtml(trend.source)}.</p>
 <div class="filters"><label>Địa giới<select id="geography" data-switch="geography">${GEOGRAPHIES.map((g) => `<option value="${g.id}">${escapeHtml(g.label)}</option>`).join('')}</select></label></div>
 ${blocks.join('\n')}
 </section>`;
