@@ -10,12 +10,7 @@ import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
 import { withWarehouse } from '../warehouse/db.js';
 import { thongkeHome, warehousePath } from '../warehouse/home.js';
 import { quotedString } from '../warehouse/sql.js';
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { csvCell } from '../forms/csv.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'arrow', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];

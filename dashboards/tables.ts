@@ -1,5 +1,6 @@
 // Tables for people (HTML, sortable by the client script) and for machines (CSV).
 import { escapeHtml } from './format.js';
+import { csvCell } from '../forms/csv.js';
 
 export interface Column {
   label: string;
@@ -27,11 +28,6 @@ export function htmlTable(columns: Column[], rows: Cell[][], opts: TableOptions 
   const attrs = `${opts.id ? ` id="${escapeHtml(opts.id)}"` : ''} class="data${opts.filterable ? ' filterable' : ''}" data-sortable`;
   const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : '';
   return `<table${attrs}>${caption}<thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csv(header: string[], rows: unknown[][]): string {

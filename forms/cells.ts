@@ -2,13 +2,13 @@
 // in Vietnamese. The column's type, code list and pattern come from the layout (forms/layouts).
 import type { FormColumn, ColumnType } from './layout.js';
 import { loadCodelist } from './codelists.js';
-import { nfc } from './text.js';
+import { nfc, looksLikeFormula } from './text.js';
 import { detectLegacy, decodeLegacy } from './legacy-text.js';
 
 /** Why a cell was refused or warned about: a stable code (for reports and tests) and a Vietnamese reason. */
 export type CellIssueCode =
   | 'missing_required' | 'invalid_cell' | 'bad_date' | 'bad_datetime' | 'bad_integer' | 'bad_school_year'
-  | 'code_not_in_list' | 'bad_code_format' | 'legacy_tcvn3' | 'legacy_vni';
+  | 'code_not_in_list' | 'bad_code_format' | 'legacy_tcvn3' | 'legacy_vni' | 'date_out_of_range' | 'formula_text';
 
 export type CellResult =
   | { ok: true; value: string | null; warning?: { code: CellIssueCode; reason: string } }
@@ -50,6 +50,13 @@ export function serialToIso(serial: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** A date is no earlier than 1900 (Excel's first) and no later than today. */
+function dateInRange(iso: string, text: string): CellResult {
+  if (iso < '1900-01-01') return fail('date_out_of_range', `ngày "${text}" trước năm 1900`);
+  if (iso > new Date().toISOString().slice(0, 10)) return fail('date_out_of_range', `ngày "${text}" ở tương lai`);
+  return { ok: true, value: iso };
+}
+
 const INVALID_MARKERS = new Set(['#REF!', '#N/A', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '?', '#']);
 
 export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelist' | 'pattern'>, raw: unknown): CellResult {
@@ -65,7 +72,11 @@ function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'patt
   switch (type) {
     case 'text': {
       const legacy = detectLegacy(text);
-      if (!legacy) return { ok: true, value: text };
+      if (!legacy) {
+        return looksLikeFormula(text)
+          ? { ok: true, value: text, warning: { code: 'formula_text', reason: `văn bản "${text}" bắt đầu như một công thức; được giữ nguyên là văn bản, không tính (kiểm tra lại, có thể là mã độc chèn vào bảng tính)` } }
+          : { ok: true, value: text };
+      }
       const value = decodeLegacy(text, legacy);
       const name = legacy === 'tcvn3' ? 'TCVN3 (ABC)' : 'VNI';
       return { ok: true, value, warning: { code: `legacy_${legacy}`, reason: `văn bản mã ${name} "${text}" đã được chuyển sang Unicode: "${value}"; hãy kiểm tra lại` } };
@@ -75,11 +86,11 @@ function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'patt
       return Number.isInteger(n) ? { ok: true, value: String(n) } : fail('bad_integer', `"${text}" không phải số nguyên`);
     }
     case 'date': {
-      if (v instanceof Date) return { ok: true, value: v.toISOString().slice(0, 10) };
-      if (typeof v === 'number') return { ok: true, value: serialToIso(v) };
+      if (v instanceof Date) return dateInRange(v.toISOString().slice(0, 10), text);
+      if (typeof v === 'number') return dateInRange(serialToIso(v), text);
       const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
       const iso = m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
-      return iso ? { ok: true, value: iso } : fail('bad_date', `"${text}" không phải ngày dạng dd/mm/yyyy`);
+      return iso ? dateInRange(iso, text) : fail('bad_date', `"${text}" không phải ngày dạng dd/mm/yyyy`);
     }
     case 'datetime': {
       if (v instanceof Date) return { ok: true, value: v.toISOString().slice(0, 19).replace('T', ' ') };

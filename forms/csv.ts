@@ -1,4 +1,18 @@
-// A small RFC 4180 CSV reader (quoted fields, doubled quotes, embedded newlines, CRLF, BOM).
+// A small RFC 4180 CSV reader (quoted fields, doubled quotes, embedded newlines, CRLF, BOM), and
+// the one CSV cell writer every CSV output uses.
+import { looksLikeFormula } from './text.js';
+
+/**
+ * One CSV field: quoted when needed; a text that a spreadsheet would run as a formula (CSV
+ * injection: "=cmd|…", "@SUM(…)", "+1+cmd|…") gets a leading apostrophe so it opens as text.
+ */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string' && looksLikeFormula(s.trimStart())) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export function parseCsv(text: string): Record<string, string>[] {
   const rows: string[][] = [];
   let row: string[] = [];

@@ -22,3 +22,16 @@ export function columnLetter(n: number): string {
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
 }
+
+/**
+ * Text that a spreadsheet would take for a formula when the value is written back out (CSV
+ * injection, DDE "=cmd|…"): "=" or "@" first, or "+"/"-" first with formula characters after.
+ * Such a cell is kept as the text it is (never evaluated) and flagged; writers neutralise it
+ * (forms/csv.ts csvCell).
+ */
+export function looksLikeFormula(text: string): boolean {
+  const c = text[0];
+  if (c === '=' || c === '@') return text.length > 1;
+  if (c === '+' || c === '-') return /[()|!="]/.test(text.slice(1)) && !/^[-+]?\d+([.,]\d+)?$/.test(text);
+  return false;
+}

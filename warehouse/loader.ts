@@ -7,6 +7,7 @@ import type { Warehouse } from './db.js';
 import { qualified, quotedString } from './sql.js';
 import { applyFileRules } from './rules.js';
 import type { FileSummary, ParseResult } from '../workflows/ingest/types.js';
+import { listForms } from '../forms/layout.js';
 
 interface FileRow {
   file_name: string;
@@ -33,6 +34,10 @@ function summary(sha256: string, r: FileRow, status?: FileSummary['status']): Fi
     rows_rejected: Number(r.rows_rejected),
     rows_ignored: Number(r.rows_ignored),
   };
+}
+
+function supersedesWithinVersion(form: string, version: string | null): boolean {
+  return listForms().some((l) => l.form === form && l.version === version && l.supersedes === 'version');
 }
 
 export async function loadParsed(wh: Warehouse, home: string, p: ParseResult): Promise<FileSummary> {
@@ -65,11 +70,15 @@ export async function loadParsed(wh: Warehouse, home: string, p: ParseResult): P
       }
     }
     if (loaded) {
-      // the newest file for the same form, period and school is the one that counts
+      // the newest file for the same form (or form version, when the layout says so: forms/layout.ts
+      // `supersedes`), period and school is the one that counts
+      // (two files for one school in one bundle end the same way: the later one counts, and says so)
       await wh.run(
-        `update ops.files set is_current = false, status = 'superseded', superseded_by = $1
-         where form = $2 and period = $3 and school_code = $4 and file_sha256 <> $1 and is_current`,
-        [p.sha256, p.form, p.period, p.schoolCode],
+        `update ops.files set is_current = false, status = 'superseded', superseded_by = $1,
+           message = 'Tệp ' || file_name || ': được thay bằng tệp ' || $5 || ' (cùng mẫu ' || form || ', trường ' || school_code || ', năm học ' || period || '); chỉ tệp mới được tính.'
+         where form = $2 and period = $3 and school_code = $4 and file_sha256 <> $1 and is_current
+           and (not $6 or form_version = $7)`,
+        [p.sha256, p.form, p.period, p.schoolCode, p.fileName, supersedesWithinVersion(p.form ?? '', p.formVersion), p.formVersion],
       );
     }
     const row = (await wh.rows<FileRow>('select * from ops.files where file_sha256 = $1', [p.sha256]))[0]!;

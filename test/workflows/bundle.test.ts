@@ -1,6 +1,7 @@
 // Zip bundles unpacked safely: members by content hash in the lake, every refusal with its reason.
+// (Traversal names, zip bombs, corrupt zips and the other bad bundles are kinds in bad-input.test.ts.)
 import { describe, expect, test } from 'vitest';
-import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { expandBundle, isBundle, BUNDLE_LIMITS } from '../../workflows/ingest/bundle.js';
@@ -42,29 +43,6 @@ describe('bundles', () => {
     ]);
   });
 
-  test('path traversal names are refused and nothing is written outside the lake', async () => {
-    const home = tempHome();
-    const zip = join(home, 'evil.zip');
-    await zipOf(zip, [['ok.xlsx', 'PK'], ['AA/AA/etc/evil.xlsx', 'PK']]);
-    // yazl refuses "../" itself, so build the name by hand: rewrite the bytes of a safe name
-    const { readFileSync } = await import('node:fs');
-    const bytes = readFileSync(zip);
-    const patched = Buffer.from(bytes.toString('latin1').replaceAll('AA/AA/etc/evil.xlsx', '../../etc/evil.xlsx'), 'latin1');
-    writeFileSync(zip, patched);
-    const b = await expandBundle(zip, home, 'evil.zip');
-    expect(b.problems.map((p) => p.reason)).toContain('tên tệp có đường dẫn không an toàn ("../" hoặc đường dẫn tuyệt đối), không được mở');
-    expect(existsSync(join(home, '..', '..', 'etc', 'evil.xlsx'))).toBe(false);
-  });
-
-  test('a zip bomb is refused before it is inflated', async () => {
-    const home = tempHome();
-    const zip = join(home, 'bomb.zip');
-    await zipOf(zip, [['to.xlsx', Buffer.alloc(50 * 1024 * 1024, 0)]]);
-    const b = await expandBundle(zip, home, 'bomb.zip');
-    expect(b.members).toEqual([]);
-    expect(b.problems[0]!.reason).toMatch(/^giải nén ra quá lớn \(52 MB, tỷ lệ nén \d+:1\) — không mở, nghi là "zip bomb"$/);
-  });
-
   test('nested zips are opened up to the depth limit', async () => {
     const home = tempHome();
     const world = await generateDemoWorld(join(home, 'in'), { seed: 2 });
@@ -78,14 +56,5 @@ describe('bundles', () => {
     const b = await expandBundle(outer, home, 'outer.zip');
     expect(b.members.map((m) => m.name)).toEqual(['outer.zip/inner.zip/Trường A.xlsx']);
     expect(b.problems).toEqual([{ name: 'outer.zip/deeper.zip/inner.zip', reason: `tệp nén lồng quá ${BUNDLE_LIMITS.maxDepth} tầng, không mở tiếp` }]);
-  });
-
-  test('a corrupt zip is one clear problem', async () => {
-    const home = tempHome();
-    const zip = join(home, 'hong.zip');
-    writeFileSync(zip, Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(100, 7)]));
-    const b = await expandBundle(zip, home, 'hong.zip');
-    expect(b.members).toEqual([]);
-    expect(b.problems[0]!.reason).toMatch(/^tệp nén bị hỏng hoặc không phải \.zip, không mở được/);
   });
 });

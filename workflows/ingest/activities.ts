@@ -67,7 +67,8 @@ async function parseBundle(home: string, path: string, fileName: string, sha256:
     sha256,
     rawPath,
     status: 'bundle',
-    message: b.problems.length ? `Tệp nén ${fileName}: ${b.members.length} tệp Excel được nạp, ${b.problems.length} tệp bị từ chối.` : null,
+    message: b.problems.length ? `Tệp nén ${fileName}: ${b.members.length} tệp Excel được nạp, ${b.problems.length} tệp bị từ chối.`
+      : b.members.length ? null : `Tệp nén ${fileName}: không có tệp Excel nào để nạp.`,
     form: null,
     formVersion: null,
     period: null,

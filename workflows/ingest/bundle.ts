@@ -64,7 +64,8 @@ export async function isBundle(path: string): Promise<boolean> {
     const len = Math.min(size, 1024 * 1024);
     const tail = Buffer.alloc(len);
     await fh.read(tail, 0, len, size - len);
-    return !tail.includes('xl/workbook.xml') && !tail.includes('[Content_Types].xml');
+    // (an OpenDocument spreadsheet is a zip too: its manifest says so, and the reader names it)
+    return !tail.includes('xl/workbook.xml') && !tail.includes('[Content_Types].xml') && !tail.includes('META-INF/manifest.xml');
   } finally {
     await fh.close();
   }

@@ -112,18 +112,58 @@ function isTotalRow(texts: string[]): boolean {
   return first !== undefined && /^(tong cong|tong so|cong)\b/.test(fold(first));
 }
 
-/** What the first bytes say: a zip (xlsx), an OLE compound file (.xls, or an encrypted xlsx), or other. */
-async function fileKind(path: string): Promise<'zip' | 'ole' | 'other'> {
+/** Data rows a list file may carry (a school's list is a few thousand): beyond, the sheet is refused. */
+export const MAX_DATA_ROWS = 100_000;
+
+type FileKind = 'zip' | 'xls' | 'encrypted' | 'empty' | 'html' | 'csv' | 'other';
+
+/** What the bytes say: a zip (xlsx), an OLE compound file (.xls, or a password-protected xlsx), text, or other. */
+async function fileKind(path: string): Promise<FileKind> {
   const fh = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(8), 0, 8, 0);
-    if (bytesRead >= 4 && buffer.readUInt32LE(0) === 0x04034b50) return 'zip';
-    if (bytesRead === 8 && buffer.toString('hex') === 'd0cf11e0a1b11ae1') return 'ole';
-    return 'other';
+    const { size } = await fh.stat();
+    if (size === 0) return 'empty';
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(4096), 0, 4096, 0);
+    const head = buffer.subarray(0, bytesRead);
+    if (bytesRead >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+    if (bytesRead >= 8 && head.subarray(0, 8).toString('hex') === 'd0cf11e0a1b11ae1') {
+      // an encrypted .xlsx is an OLE file with an "EncryptedPackage" stream (its directory names are UTF-16)
+      const all = size <= 64 * 1024 * 1024 ? await fh.readFile() : head;
+      return all.includes(Buffer.from('EncryptedPackage', 'utf16le')) ? 'encrypted' : 'xls';
+    }
+    if (head.includes(0)) return 'other';
+    const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+    if (text.startsWith('<') && /<(html|table)\b/.test(text)) return 'html';
+    const firstLine = text.split(/\r?\n/, 1)[0]!;
+    return /[,;\t]/.test(firstLine) ? 'csv' : 'other';
   } finally {
     await fh.close();
   }
 }
+
+const RESAVE = 'Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → "Sổ làm việc Excel (*.xlsx)" và gửi lại.';
+
+/** Why a file that is not an .xlsx cannot be read, and what to do (Vietnamese). */
+function notXlsxMessage(kind: Exclude<FileKind, 'zip'>, fileName: string): string {
+  switch (kind) {
+    case 'empty': return `Tệp ${fileName}: tệp rỗng (0 byte) — hãy gửi lại tệp có nội dung.`;
+    case 'xls': return `Tệp ${fileName}: là tệp Excel 97–2003 (.xls) — hệ thống chỉ đọc .xlsx. ${RESAVE}`;
+    case 'encrypted': return `Tệp ${fileName}: có đặt mật khẩu nên không đọc được. Hãy mở bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hoá bằng mật khẩu: để trống), lưu lại rồi gửi lại.`;
+    case 'html': return `Tệp ${fileName}: là trang HTML (bảng xuất từ trang web) mang đuôi Excel, không phải sổ tính .xlsx. ${RESAVE}`;
+    case 'csv': return `Tệp ${fileName}: là tệp văn bản (CSV) mang đuôi Excel, không phải sổ tính .xlsx. ${RESAVE}`;
+    case 'other': return `Tệp ${fileName}: không phải tệp Excel .xlsx (nội dung không phải định dạng sổ tính). Hãy xuất lại từ phần mềm dưới dạng .xlsx.`;
+  }
+}
+
+/** "<bundle>.zip/…/<unit>_<form>.xlsx": the unit the member's name claims, folded for comparison. */
+function claimedUnit(fileName: string): string | null {
+  if (!/\.zip\//i.test(fileName)) return null;
+  const base = fileName.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const i = base.lastIndexOf('_');
+  return i > 0 ? base.slice(0, i) : null;
+}
+
+const compact = (s: string) => fold(s).replace(/[^a-z0-9]/g, '');
 
 interface Candidate {
   layout: FormLayout;
@@ -163,14 +203,12 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
   const best: Candidate[] = [];
 
   const kind = await fileKind(input.path);
-  if (kind !== 'zip') {
-    return { ...base, message: kind === 'ole'
-      ? `Tệp ${input.fileName}: là tệp Excel 97–2003 (.xls) hoặc tệp có đặt mật khẩu — hệ thống chỉ đọc .xlsx. Hãy mở tệp bằng Excel, bỏ mật khẩu nếu có, rồi chọn Tệp → Lưu thành → "Sổ làm việc Excel (*.xlsx)" và gửi lại.`
-      : `Tệp ${input.fileName}: không phải tệp Excel .xlsx (nội dung không phải định dạng sổ tính). Hãy xuất lại từ phần mềm dưới dạng .xlsx.` };
-  }
+  if (kind !== 'zip') return { ...base, message: notXlsxMessage(kind, input.fileName) };
   let wb: XlsxWorkbook | undefined;
+  let tooLong: { sheet: string; row: number } | undefined;
   try {
     wb = await openXlsx(input.path);
+    if (wb.hasMacros) rejects.push({ severity: 'warning', code: 'macros_ignored', sheet: null, row: null, column: null, header: null, value: null, reason: 'tệp có macro (VBA); macro không được chạy, chỉ đọc giá trị các ô' });
     for (const worksheet of wb.sheets) {
       // hidden sheets (code lists, old copies) are not data
       if (worksheet.hidden) continue;
@@ -205,6 +243,10 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
           continue;
         }
         // a data row
+        if (row.number - here.headerRow > MAX_DATA_ROWS) {
+          tooLong = { sheet: sheetName, row: row.number };
+          break;
+        }
         rowsRead++;
         if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
         if (isTotalRow(texts)) {
@@ -240,12 +282,17 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
         if (bad) rejectedRows.add(`${sheets.length - 1}:${row.number}`);
         else accepted.push({ sheet: sheets.length - 1, row: row.number, values: out });
       }
+      if (tooLong) break;
     }
   } catch (e) {
     if (!(e instanceof XlsxError) && !/zip|inflat|end of central directory|invalid|unexpected/i.test(String((e as Error).message))) throw e;
     return { ...base, message: `Tệp ${input.fileName}: không đọc được như một tệp Excel (.xlsx) — ${(e as Error).message}. Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx.` };
   } finally {
     wb?.close();
+  }
+
+  if (tooLong) {
+    return { ...base, message: `Tệp ${input.fileName}, trang "${tooLong.sheet}": có dữ liệu đến dòng ${tooLong.row}, quá giới hạn ${MAX_DATA_ROWS.toLocaleString('vi-VN')} dòng của một tệp danh sách — hãy tách tệp hoặc xoá các dòng thừa ở cuối trang.` };
   }
 
   if (!chosen) {
@@ -274,11 +321,22 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     if (r.ok) fileMeta.set(m.key, r.value);
     else metaProblems.push(`${m.label}${found ? ` (ô ${columnLetter(found.col)}${found.row})` : ''}: ${r.reason}`);
   }
+  const dataRows = rowsRead - rowsIgnored;
   const fileProblem = missing.length
     ? `thiếu cột bắt buộc ${missing.map((c) => `"${c.headers[0]}"`).join(', ')} ở dòng tiêu đề ${first.headerRow}`
     : metaProblems.length
       ? `phần đầu trang tính thiếu hoặc sai: ${metaProblems.join('; ')}`
-      : null;
+      : dataRows > 0 && accepted.length === 0
+        ? `cả ${dataRows} dòng dữ liệu đều bị từ chối (lý do ở từng dòng, cột)`
+        : null;
+
+  // a bundle member named "<unit>_<form>" whose title block names another unit: a warning
+  const claimed = claimedUnit(input.fileName);
+  const named = first.meta.get('school_name');
+  if (claimed && named && !compact(named.text).includes(compact(claimed)) && !compact(claimed).includes(compact(named.text))) {
+    rejects.push({ severity: 'warning', code: 'file_name_unit', sheet: first.sheet, row: named.row, column: columnLetter(named.col), header: null, value: named.text,
+      reason: `tên tệp nói đơn vị "${claimed}" nhưng nội dung là "${named.text}"; tệp vẫn được nạp theo nội dung, hãy kiểm tra lại` });
+  }
 
   const period = fileMeta.get('school_year') ?? 'unknown';
   const schoolCode = fileMeta.get('school_code') ?? null;
@@ -301,12 +359,14 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     return r.ok ? r.value : fileMeta.get(m.key) ?? null;
   }));
   const rows = accepted.map((r) => [input.sha256, sheets[r.sheet]!.sheet, String(r.row), ...sheetMeta[r.sheet]!, ...r.values]);
-  await writeLakeFiles(join(input.home, stagingRel), rawColumnNames(layout), rows, join(input.home, rejectsRel), input, rejects);
+  // a file refused as a whole leaves no staging file (its rows are in the rejects, with the reason)
+  await writeLakeFiles(fileProblem ? null : join(input.home, stagingRel), rawColumnNames(layout), rows, join(input.home, rejectsRel), input, rejects);
 
   const result: ParseResult = {
     ...base,
     status: fileProblem ? 'rejected' : 'parsed',
-    message: fileProblem ? `Tệp ${input.fileName}, trang "${first.sheet}": ${fileProblem}.` : null,
+    message: fileProblem ? `Tệp ${input.fileName}, trang "${first.sheet}": ${fileProblem}.`
+      : dataRows === 0 ? `Tệp ${input.fileName}, trang "${first.sheet}": không có dòng dữ liệu nào dưới dòng tiêu đề ${first.headerRow}.` : null,
     form: layout.form,
     formVersion: layout.version,
     period,
@@ -315,7 +375,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     rowsAccepted: rows.length,
     rowsRejected: rejectedRows.size,
     rowsIgnored,
-    stagingPath: stagingRel,
+    stagingPath: fileProblem ? null : stagingRel,
     rejectsPath: rejectsRel,
   };
   if (result.rowsRead !== result.rowsAccepted + result.rowsRejected + result.rowsIgnored) {

@@ -33,6 +33,12 @@ export interface XlsxLimits {
 
 export const DEFAULT_LIMITS: XlsxLimits = { maxPartBytes: 1024 * 1024 * 1024, maxRatio: 400 };
 
+/** Excel's own grid: a cell beyond it was not written by Excel (a damaged or forged file). */
+export const EXCEL_MAX_ROWS = 1_048_576;
+export const EXCEL_MAX_COLUMNS = 16_384;
+/** Below this many inflated bytes a high compression ratio is normal (sparse sheets, styles). */
+const RATIO_FLOOR_BYTES = 50 * 1024 * 1024;
+
 export class XlsxError extends Error {}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
@@ -129,6 +135,7 @@ const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
 
 function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates: boolean[] }, fallback: number): XlsxRow {
   const number = Number(attr(openTag, 'r') ?? fallback);
+  if (number > EXCEL_MAX_ROWS) throw new XlsxError(`có dòng ${number}, ngoài giới hạn ${EXCEL_MAX_ROWS} dòng của Excel — tệp bị hỏng hoặc không do Excel tạo`);
   const values: CellValue[] = [];
   let next = 1;
   CELL.lastIndex = 0;
@@ -138,12 +145,17 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
     const ref = attr(attrs, 'r');
     const col = ref ? columnNumber(ref) : next;
     next = col + 1;
+    if (col > EXCEL_MAX_COLUMNS) throw new XlsxError(`ô ${ref ?? `cột ${col}`} nằm ngoài giới hạn cột của Excel (XFD) — tệp bị hỏng hoặc không do Excel tạo`);
     const t = attr(attrs, 't') ?? 'n';
     const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
     let value: CellScalar = null;
     switch (t) {
       case 's':
-        value = v === undefined ? null : ctx.strings[Number(v)] ?? null;
+        if (v === undefined) break;
+        value = ctx.strings[Number(v)] ?? null;
+        if (value === null) {
+          throw new XlsxError(`ô ${ref ?? ''} dòng ${number} trỏ tới chuỗi dùng chung số ${v} nhưng ${ctx.strings.length ? `tệp chỉ có ${ctx.strings.length} chuỗi` : 'tệp thiếu phần xl/sharedStrings.xml'} — tệp bị hỏng`);
+        }
         break;
       case 'inlineStr':
         value = itemText(/<is>([\s\S]*?)<\/is>/.exec(body)?.[1] ?? '');
@@ -178,7 +190,7 @@ async function* scanRows(stream: Readable, ctx: { strings: string[]; dates: bool
   let rowNo = 0;
   for await (const chunk of stream) {
     inflated += (chunk as Buffer).length;
-    if (inflated > limits.maxPartBytes || (compressed > 0 && inflated / compressed > limits.maxRatio && inflated > 50 * 1024 * 1024)) {
+    if (inflated > limits.maxPartBytes || (compressed > 0 && inflated / compressed > limits.maxRatio && inflated > RATIO_FLOOR_BYTES)) {
       stream.destroy();
       throw new XlsxError(`trang tính giải nén quá lớn (${Math.round(inflated / 1e6)} MB, tỷ lệ nén ${Math.round(inflated / Math.max(1, compressed))}:1) — nghi là tệp "zip bomb"`);
     }
@@ -209,6 +221,8 @@ async function* scanRows(stream: Readable, ctx: { strings: string[]; dates: bool
 
 export interface XlsxWorkbook {
   sheets: XlsxSheet[];
+  /** the file carries a VBA project (.xlsm): its macros are never run, only the cells read */
+  hasMacros: boolean;
   close(): void;
 }
 
@@ -223,6 +237,7 @@ export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS
   try {
     const entries = await listEntries(zip);
     const wbEntry = entries.get('xl/workbook.xml');
+    if (!wbEntry && entries.has('content.xml')) throw new XlsxError('là bảng tính OpenDocument (.ods, của LibreOffice/OpenOffice), không phải .xlsx');
     if (!wbEntry) throw new XlsxError('không có phần xl/workbook.xml — không phải sổ tính Excel .xlsx');
     const workbookXml = await readText(zip, wbEntry);
     const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
@@ -243,22 +258,31 @@ export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS
       dates: stEntry ? dateStyles(await readText(zip, stEntry)) : [],
     };
     const sheets: XlsxSheet[] = [];
+    const names = new Map<string, string>();
     for (const m of workbookXml.matchAll(/<sheet\b[^>]*>/g)) {
       const rid = attr(m[0], 'r:id') ?? attr(m[0], 'id');
       const target = rid ? rels.get(rid) : undefined;
       const entry = target ? entries.get(target.replace(/^xl\/\.\.\//, '')) : undefined;
       const name = attr(m[0], 'name') ?? '';
       const hidden = /hidden/.test(attr(m[0], 'state') ?? '');
+      // Excel refuses two sheets whose names differ only in case: such a file was edited outside it
+      const key = name.normalize('NFC').toLocaleLowerCase('vi');
+      const twin = names.get(key);
+      if (twin !== undefined) throw new XlsxError(`có hai trang tính trùng tên "${twin}" và "${name}" (Excel không cho phép) — tệp bị sửa ngoài Excel`);
+      names.set(key, name);
+      if (!entry) throw new XlsxError(`trang tính "${name}" không có phần dữ liệu${target ? ` (${target})` : ''} — tệp bị hỏng`);
+      if (entry.uncompressedSize > limits.maxPartBytes || (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio)) {
+        throw new XlsxError(`trang tính "${name}" giải nén ra quá lớn (${Math.round(entry.uncompressedSize / 1e6)} MB, tỷ lệ nén ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1) — nghi là tệp "zip bomb"`);
+      }
       sheets.push({
         name,
         hidden,
         rows: async function* () {
-          if (!entry) return;
           yield* scanRows(await entryStream(zip, entry), ctx, limits, entry.compressedSize);
         },
       });
     }
-    return { sheets, close: () => zip.close() };
+    return { sheets, hasMacros: entries.has('xl/vbaProject.bin'), close: () => zip.close() };
   } catch (e) {
     zip.close();
     throw e;
