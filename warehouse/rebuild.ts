@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Warehouse } from './db.js';
+import type { Row } from './schema.js';
 import { ensureRawTables } from './reference.js';
 import { qualified, quotedString } from './sql.js';
 import { runTransforms, type RunOptions, type TransformRun } from '../transforms/runner.js';
@@ -25,7 +26,7 @@ export async function rebuildWarehouse(wh: Warehouse, home: string, opts: Omit<R
     before: async () => {
       for (const schema of DERIVED_SCHEMAS) await wh.run(`drop schema if exists ${schema} cascade; create schema ${schema}`);
       await ensureRawTables(wh);
-      const current = await wh.rows<{ form: string; staging_path: string }>(
+      const current = await wh.rows<Pick<Row<'ops.files'>, 'form' | 'staging_path'> & { form: string; staging_path: string }>(
         `select form, staging_path from ops.files where is_current and staging_path is not null order by load_seq`);
       const missing = current.filter((f) => !existsSync(join(home, f.staging_path)));
       if (missing.length) throw new Error(`Không dựng lại được: thiếu ${missing.length} tệp trong hồ dữ liệu, ví dụ ${missing[0]!.staging_path}`);
