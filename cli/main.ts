@@ -35,6 +35,8 @@ const USAGE = `thongke — kho dữ liệu thống kê giáo dục
   thongke rebuild                      dựng lại kho từ hồ dữ liệu (raw, staging, core, marts)
   thongke dictionary [--check]         viết docs/data-dictionary.md từ một kho dựng mới
   thongke gen-types [--check]          viết warehouse/generated/schema.ts (kiểu Kysely) từ một kho dựng mới
+  thongke forms export [--period 2024-2025] [--unit MÃ] [--out DIR]
+                                       xuất biểu mẫu thống kê chính thức (Excel) của Phòng, Sở
   thongke period open|status|submit|approve|return|unlock …   kỳ báo cáo (thongke period để xem cách dùng)
 
 Biến môi trường: THONGKE_HOME (mặc định ./thongke-data), TEMPORAL_ADDRESS (mặc định localhost:7233),
@@ -214,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate': return (await import('./validate.js')).validateCommand(args);
     case 'errors': return (await import('./errors.js')).errorsCommand(args);
     case 'period': return (await import('./period.js')).periodCommand(args);
+    case 'forms': return (await import('./forms.js')).formsCommand(args);
     case undefined: case '-h': case '--help': case 'help':
       console.log(USAGE);
       return command === undefined ? 2 : 0;

@@ -43,7 +43,7 @@ if (!existsSync(installedLock) || (existsSync(lock) && statSync(lock).mtimeMs > 
 }
 
 // 2. TypeScript build (runtime code runs from dist/, so worker threads and Temporal's bundler see plain JS)
-const sources = ['cli', 'forms', 'workflows', 'warehouse', 'transforms', 'dashboards', 'fixtures'];
+const sources = ['cli', 'forms', 'workflows', 'warehouse', 'transforms', 'dashboards', 'fixtures', 'reports'];
 const stamp = join(root, 'dist', '.built');
 const newestSource = Math.max(...sources.map((s) => newestMtime(join(root, s))), statSync(join(root, 'tsconfig.json')).mtimeMs);
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < newestSource) {

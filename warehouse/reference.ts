@@ -16,11 +16,31 @@ export function rawTableDdl(form: string, columns: string[]): string {
 export async function ensureRawTables(wh: Warehouse): Promise<void> {
   // statistical returns (forms/grids): one long table per form, the same columns for all
   for (const g of new Set(listGrids().map((x) => x.form))) await wh.run(rawTableDdl(g, [...GRID_COLUMNS]));
+  await loadGridLayouts(wh);
   for (const layout of listForms()) {
     await wh.run(rawTableDdl(layout.form, formColumnNames(layout.form)));
     // a form that gained columns since the table was made
     for (const c of formColumnNames(layout.form)) await wh.run(`alter table ${qualified('raw', layout.form)} add column if not exists ${quotedIdentifier(c)} varchar`);
   }
+}
+
+/**
+ * The grid forms as tables, from forms/grids: raw.grid_returns (a view: every grid form's raw rows
+ * in one relation, so SQL need not list the forms) and ref.grid_layout_cells (one row per value
+ * cell of every form version: its sheet, row and column with their order; headings left out), so
+ * that SQL can tell which sheet a row code belongs to (row codes repeat across sheets, e.g. 15–19
+ * in the Trường-Lớp and Ngân sách sheets of 01-MN-ĐN; a (row, column) pair does not).
+ */
+export async function loadGridLayouts(wh: Warehouse): Promise<void> {
+  const grids = listGrids();
+  const forms = [...new Set(grids.map((g) => g.form))];
+  await wh.run(`create or replace view raw.grid_returns as ${forms.map((f) => `select * from ${qualified('raw', f)}`).join(' union all by name ')}`);
+  const cells = grids.flatMap((g) => g.sheets.flatMap((s, si) => s.rows.filter((r) => !r.heading).flatMap((r, ri) => s.columns.map((c, ci) => ({
+    form: g.form, form_version: g.version, symbol: g.symbol, sheet_key: s.key, sheet_order: si + 1, row_id: r.id, row_order: ri + 1, column_key: c.key, column_order: ci + 1, is_blank: r.blank,
+  })))));
+  await wh.run('create schema if not exists ref');
+  await wh.run(`create or replace table ref.grid_layout_cells as
+    select * from (select unnest(from_json($1::json, '[{"form":"VARCHAR","form_version":"VARCHAR","symbol":"VARCHAR","sheet_key":"VARCHAR","sheet_order":"INTEGER","row_id":"VARCHAR","row_order":"INTEGER","column_key":"VARCHAR","column_order":"INTEGER","is_blank":"BOOLEAN"}]'), recursive := true))`, [JSON.stringify(cells)]);
 }
 
 /** (Re)load ref.codelist_entries from forms/codelists/*.json. */
