@@ -83,3 +83,30 @@ test('serve: paths stay inside the site', () => {
   expect(resolveRequest(root, '/a%00b')).toBeNull();
   expect(resolveRequest(root, '/%E0%A4%A')).toBeNull();
 });
+
+test('indicator definitions are read from forms/indicators.json, targets in words', async () => {
+  const { loadIndicatorDefinitions } = await import('../../dashboards/indicators.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'thongke-ind-')), 'indicators.json');
+  expect(loadIndicatorDefinitions(file)).toBeNull(); // not written yet
+  writeFileSync(file, JSON.stringify({ indicators: [{ code: 'QD4725.X', name: 'n', numerator: 'pupils', denominator: 'computers', unit: 'hs/máy', definition: 'd', regulation: 'QĐ 4725/QĐ-BGDĐT', targets: { direction: 'max', by_level: { '02': 3, '03': 2 } } }] }));
+  expect(loadIndicatorDefinitions(file)).toEqual([{ code: 'QD4725.X', name: 'n', formula: 'd', numerator: 'pupils', denominator: 'computers', regulation: 'QĐ 4725/QĐ-BGDĐT', unit: 'hs/máy', targets: 'cấp 02: tối đa 3; cấp 03: tối đa 2' }]);
+  writeFileSync(file, JSON.stringify({ indicators: [{ code: 'X' }] }));
+  expect(() => loadIndicatorDefinitions(file)).toThrow('code and name');
+  // the project's own file parses, every indicator with its circular
+  for (const d of loadIndicatorDefinitions() ?? []) expect(d.regulation, d.code).toBeTruthy();
+});
+
+test('commune centroids: one province\'s communes, codes zero-padded, inside Viet Nam', async () => {
+  const { communeCentroids } = await import('../../dashboards/commune-map.js');
+  const hanoi = communeCentroids('01');
+  expect(hanoi.length).toBe(126); // Hà Nội's communes and wards since 1/7/2025
+  expect(hanoi.find((p) => p.code === '00004')?.name).toBe('Phường Ba Đình');
+  for (const p of hanoi) expect(p.lat > 20 && p.lat < 22 && p.lon > 105 && p.lon < 106.5, p.name).toBe(true);
+  expect(communeCentroids('99')).toEqual([]);
+});
+
+test('reasons lose quoted values, long digit runs and dates', () => {
+  expect(reasonWithoutValueSql('r')).toContain('[0-9]{6,}');
+});

@@ -23,7 +23,7 @@ const files: { sha: string; form: string; period: string; school: string | null 
 function file(form: string, period: string, school: string | null, records: Record<string, string | null>[]): void {
   const sha = `sha-${++seq}`;
   files.push({ sha, form, period, school });
-  const meta = school ? { school_code: school, school_year: period } : { school_year: period, province_code: '25' };
+  const meta: Record<string, string> = school ? { school_code: school, school_year: period } : { school_year: period, province_code: '25' };
   (rows[form] ??= []).push(...records.map((r, i) => ({ file_sha256: sha, sheet: 'Sheet1', row_number: String(8 + i), ...meta, ...r })));
 }
 
