@@ -50,19 +50,27 @@ export function serialToIso(serial: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** Today as yyyy-mm-dd (UTC), worked out at most once a minute: date cells are many. */
+let today = { until: 0, iso: '' };
+function todayIso(): string {
+  const now = Date.now();
+  if (now >= today.until) today = { until: now + 60_000, iso: new Date(now).toISOString().slice(0, 10) };
+  return today.iso;
+}
+
 /** A date is no earlier than 1900 (Excel's first) and no later than today. */
 function dateInRange(iso: string, text: string): CellResult {
   if (iso < '1900-01-01') return fail('date_out_of_range', `ngày "${text}" trước năm 1900`);
-  if (iso > new Date().toISOString().slice(0, 10)) return fail('date_out_of_range', `ngày "${text}" ở tương lai`);
+  if (iso > todayIso()) return fail('date_out_of_range', `ngày "${text}" ở tương lai`);
   return { ok: true, value: iso };
 }
 
 const INVALID_MARKERS = new Set(['#REF!', '#N/A', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '?', '#']);
 
-export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelist' | 'pattern'>, raw: unknown): CellResult {
+/** One cell against its column; `text` is cellText(raw) when the caller has it already. */
+export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelist' | 'pattern'>, raw: unknown, text = cellText(raw)): CellResult {
   const v = cellScalar(raw);
   if (v !== null && typeof v === 'object' && !(v instanceof Date)) return fail('invalid_cell', `ô lỗi ${v.error}`);
-  const text = cellText(v);
   if (text === '') return column.required ? fail('missing_required', 'thiếu giá trị bắt buộc') : { ok: true, value: null };
   if (INVALID_MARKERS.has(text)) return fail('invalid_cell', `giá trị không hợp lệ "${text}"`);
   return readTyped(column.type, column, v, text);

@@ -1,11 +1,15 @@
 // Vietnamese text at the edge: store NFC, compare folded (lowercase, no diacritics, single spaces).
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function nfc(s: string): string {
-  return s.normalize('NFC');
+  // ASCII (codes, numbers, dates) is its own NFC: skip the normaliser, the hot spot of parsing
+  return ASCII.test(s) ? s : s.normalize('NFC');
 }
 
 /** Folded form for comparing names and header texts; display keeps the original. */
 export function fold(s: string): string {
+  if (ASCII.test(s)) return s.toLowerCase().replace(/[\s\u00a0]+/g, ' ').trim();
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -1,6 +1,8 @@
 // Writing a file's lake files: accepted rows → lake/staging (Parquet), findings (rejected cells,
 // warnings, refused bundle members) → lake/rejects (Parquet), through an in-memory DuckDB, each
 // file written beside its target and renamed into place, so a crash leaves no half file.
+// One in-memory DuckDB per thread, made on first use: starting one costs 50–150 ms, more than
+// parsing a school's list; each file gets its own connection and temporary tables.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -28,12 +30,14 @@ export async function writeFindings(target: string, file: LakeFile, findings: Fi
   await writeLakeFiles(null, [], [], target, file, findings);
 }
 
+let shared: Promise<DuckDBInstance> | undefined;
+
 /** Write both Parquet files with an in-memory DuckDB (appender → COPY), each atomically; rows keep their order. */
 export async function writeLakeFiles(stagingPath: string | null, columns: readonly string[], rows: (string | null)[][], rejectsPath: string, input: LakeFile, rejects: Finding[]): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const con = await db.connect();
+  shared ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  const con = await (await shared).connect();
   try {
-    await con.run(`create table accepted (${(columns.length ? columns : ['none']).map((c) => `"${c}" varchar`).join(', ')})`);
+    await con.run(`create temp table accepted (${(columns.length ? columns : ['none']).map((c) => `"${c}" varchar`).join(', ')})`);
     const app = await con.createAppender('accepted');
     for (const r of rows) {
       for (const v of r) {
@@ -43,7 +47,7 @@ export async function writeLakeFiles(stagingPath: string | null, columns: readon
       app.endRow();
     }
     app.closeSync();
-    await con.run(`create table rejects (file_sha256 varchar, file_name varchar, sheet varchar, row_number integer, column_letter varchar, column_header varchar, value varchar, reason varchar, code varchar, severity varchar)`);
+    await con.run(`create temp table rejects (file_sha256 varchar, file_name varchar, sheet varchar, row_number integer, column_letter varchar, column_header varchar, value varchar, reason varchar, code varchar, severity varchar)`);
     const rej = await con.createAppender('rejects');
     for (const r of rejects) {
       rej.appendVarchar(input.sha256);
@@ -76,7 +80,10 @@ export async function writeLakeFiles(stagingPath: string | null, columns: readon
       }
     }
   } finally {
-    con.closeSync();
-    db.closeSync();
+    try {
+      await con.run('drop table if exists accepted; drop table if exists rejects');
+    } finally {
+      con.closeSync();
+    }
   }
 }

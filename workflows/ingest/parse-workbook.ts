@@ -58,10 +58,9 @@ function headersOf(layout: FormLayout) {
   return h;
 }
 
-/** A data row that may be the header again: its first text names a column (checked in full only then). */
-function mayBeHeader(layout: FormLayout, texts: string[]): boolean {
-  const first = texts.find((t) => t);
-  return first !== undefined && headersOf(layout).headers.has(fold(first));
+/** A data row that may be the header again: its first text (folded) names a column (checked in full only then). */
+function mayBeHeader(layout: FormLayout, firstFolded: string): boolean {
+  return headersOf(layout).headers.has(firstFolded);
 }
 
 function headerColumns(layout: FormLayout, folded: string[]): Map<number, FormColumn> {
@@ -85,15 +84,17 @@ function isHeaderOf(layout: FormLayout, cols: Map<number, FormColumn>): boolean 
   return layout.recognise.every((k) => found.has(k));
 }
 
-/** Title-block cells like "Mã trường: 19001", or "Mã trường" | "19001". */
-function collectMeta(layout: FormLayout, texts: string[], row: number, meta: SheetMatch['meta']): void {
+/** Title-block cells like "Mã trường: 19001", or "Mã trường" | "19001"; `folded` is the row's texts folded. */
+const foldedLabels = new Map<string, string>();
+function collectMeta(layout: FormLayout, texts: string[], folded: string[], row: number, meta: SheetMatch['meta']): void {
   for (let c = 1; c < texts.length; c++) {
     const t = texts[c];
     if (!t) continue;
-    const ft = fold(t);
+    const ft = folded[c]!;
     for (const m of layout.meta) {
       if (meta.has(m.key)) continue;
-      const label = fold(m.label);
+      let label = foldedLabels.get(m.label);
+      if (label === undefined) foldedLabels.set(m.label, (label = fold(m.label)));
       if (ft.startsWith(`${label}:`)) meta.set(m.key, { text: t.slice(t.indexOf(':') + 1).trim(), row, col: c });
       else if (ft === label) {
         const next = texts.findIndex((x, i) => i > c && x);
@@ -103,13 +104,14 @@ function collectMeta(layout: FormLayout, texts: string[], row: number, meta: She
   }
 }
 
-function isBlank(texts: string[]): boolean {
-  return texts.every((t) => !t);
+/** A row's first non-empty text, folded ('' for a blank row): tells total rows and repeated headers. */
+function firstFolded(texts: string[]): string {
+  const first = texts.find((t) => t);
+  return first === undefined ? '' : fold(first);
 }
 
-function isTotalRow(texts: string[]): boolean {
-  const first = texts.find((t) => t);
-  return first !== undefined && /^(tong cong|tong so|cong)\b/.test(fold(first));
+function isTotalRow(first: string): boolean {
+  return /^(tong cong|tong so|cong)\b/.test(first);
 }
 
 /** Data rows a list file may carry (a school's list is a few thousand): beyond, the sheet is refused. */
@@ -232,7 +234,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
             if (!seen) best.push({ layout, score });
             else seen.score = Math.max(seen.score, score);
             if (isHeaderOf(layout, cols) && (!top || cols.size > top.cols.size)) top = { layout, cols };
-            collectMeta(layout, texts, row.number, metas.get(layout.id)!);
+            collectMeta(layout, texts, folded, row.number, metas.get(layout.id)!);
           }
           if (top) {
             const byKey = new Map([...top.cols.entries()].map(([i, c]) => [c.key, i]));
@@ -249,13 +251,14 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
         }
         rowsRead++;
         if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
-        if (isTotalRow(texts)) {
+        const first = firstFolded(texts);
+        if (isTotalRow(first)) {
           rowsIgnored++;
           const total = checkTotalRow(texts, row.number, sheetName, sheetRecords);
           if (total) rejects.push(total);
           continue;
         }
-        if (isBlank(texts) || (mayBeHeader(here.layout, texts) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
+        if (first === '' || (mayBeHeader(here.layout, first) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
           rowsIgnored++;
           continue;
         }
@@ -269,7 +272,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
             out.push(null);
             continue;
           }
-          const r = readCell(col, values[idx]);
+          const r = readCell(col, values[idx], texts[idx] ?? '');
           if (r.ok) {
             out.push(r.value);
             if (r.warning) rejects.push({ severity: 'warning', code: r.warning.code, sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.warning.reason });

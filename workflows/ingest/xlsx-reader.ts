@@ -7,6 +7,9 @@
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { readFile, stat } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
+import { nfc } from '../../forms/text.js';
 
 export type CellScalar = string | number | boolean | Date | { error: string } | null;
 /** A formula cell: its text and the value Excel cached when it last calculated (as exceljs gives it). */
@@ -41,8 +44,73 @@ const RATIO_FLOOR_BYTES = 50 * 1024 * 1024;
 
 export class XlsxError extends Error {}
 
+/** Files up to this size are read whole and their parts inflated in one call (no thread-pool round trips per chunk); larger ones stream. */
+const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+/** Parts up to this (declared) size are inflated in one call; larger ones stream, with the limits checked as they inflate. */
+const WHOLE_PART_BYTES = 64 * 1024 * 1024;
+/** Bytes of an inflated part handed to the row scanner at a time. */
+const SCAN_CHUNK = 1024 * 1024;
+
+/** A zip opened by its central directory: list the entries, read one entry's bytes in chunks. */
+interface Zip {
+  zip: yauzl.ZipFile;
+  chunks(entry: yauzl.Entry): Promise<AsyncIterable<Buffer> | Iterable<Buffer>>;
+}
+
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true }, (e, z) => (e ? rej(e) : res(z!))));
+}
+
+function zipFromBuffer(buf: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((res, rej) => yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: true }, (e, z) => (e ? rej(e) : res(z!))));
+}
+
+async function* split(buf: Buffer): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += SCAN_CHUNK) yield buf.subarray(i, i + SCAN_CHUNK);
+}
+
+/**
+ * One entry of a zip held in memory, inflated at once. Only for entries whose declared size is at
+ * most WHOLE_PART_BYTES (the declared sizes have passed the limits in openXlsx): the output is
+ * capped at the declared size, and a part that inflates to more or less than it says is refused.
+ */
+function inflateEntry(buf: Buffer, entry: yauzl.Entry): Buffer {
+  if (entry.isEncrypted()) throw new XlsxError(`phần ${entry.fileName} được mã hoá — không đọc được`);
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) throw new XlsxError(`phần ${entry.fileName} hỏng (không thấy đầu mục trong tệp nén)`);
+  const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+  const data = buf.subarray(start, start + entry.compressedSize);
+  if (data.length !== entry.compressedSize) throw new XlsxError(`phần ${entry.fileName} bị cắt cụt`);
+  const corrupt = (why: string) => new XlsxError(`phần ${entry.fileName} hỏng: ${why}`);
+  if (entry.compressionMethod === 0) {
+    if (data.length !== entry.uncompressedSize) throw corrupt('kích thước không khớp mục lục');
+    return data;
+  }
+  if (entry.compressionMethod !== 8) throw new XlsxError(`phần ${entry.fileName} dùng kiểu nén ${entry.compressionMethod} không hỗ trợ`);
+  let out: Buffer;
+  try {
+    out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+  } catch (e) {
+    if (e instanceof RangeError) throw corrupt(`giải nén ra nhiều hơn ${entry.uncompressedSize} byte mục lục ghi`);
+    throw corrupt(`không giải nén được (${(e as Error).message})`);
+  }
+  if (out.length !== entry.uncompressedSize) throw corrupt(`giải nén ra ${out.length} byte, mục lục ghi ${entry.uncompressedSize}`);
+  return out;
+}
+
+function bomb(part: string, inflated: number, compressed: number): XlsxError {
+  return new XlsxError(`${/worksheets/.test(part) ? 'trang tính' : `phần ${part}`} giải nén quá lớn (${Math.round(inflated / 1e6)} MB, tỷ lệ nén ${Math.round(inflated / Math.max(1, compressed))}:1) — nghi là tệp "zip bomb"`);
+}
+
+async function openAnyZip(path: string): Promise<Zip> {
+  const size = (await stat(path)).size;
+  if (size <= WHOLE_FILE_BYTES) {
+    const buf = await readFile(path);
+    const zip = await zipFromBuffer(buf);
+    return { zip, chunks: async (entry) => (entry.uncompressedSize <= WHOLE_PART_BYTES ? split(inflateEntry(buf, entry)) : entryStream(zip, entry)) };
+  }
+  const zip = await openZip(path);
+  return { zip, chunks: (entry) => entryStream(zip, entry) };
 }
 
 function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
@@ -62,9 +130,9 @@ function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> 
   return new Promise((res, rej) => zip.openReadStream(entry, (e, s) => (e ? rej(e) : res(s!))));
 }
 
-async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+async function readText(zip: Zip, entry: yauzl.Entry): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of await entryStream(zip, entry)) chunks.push(c as Buffer);
+  for await (const c of await zip.chunks(entry)) chunks.push(c);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -79,8 +147,11 @@ export function unescapeXml(s: string): string {
     .replace(/_x([0-9a-fA-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
+const ATTR = new Map<string, RegExp>();
 function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  let re = ATTR.get(name);
+  if (!re) ATTR.set(name, (re = new RegExp(`\\s${name}="([^"]*)"`)));
+  const m = re.exec(tag);
   return m ? unescapeXml(m[1]!) : undefined;
 }
 
@@ -96,7 +167,8 @@ function itemText(xml: string): string {
 function sharedStrings(xml: string): string[] {
   const out: string[] = [];
   const re = /<si>([\s\S]*?)<\/si>|<si\/>/g;
-  for (let m = re.exec(xml); m; m = re.exec(xml)) out.push(m[1] ? itemText(m[1]) : '');
+  // stored NFC once here, so a cell's text needs no normalising per use (forms/text.ts nfc)
+  for (let m = re.exec(xml); m; m = re.exec(xml)) out.push(m[1] ? nfc(itemText(m[1])) : '');
   return out;
 }
 
@@ -183,7 +255,7 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
 }
 
 /** Rows of one sheet's XML, scanned as it inflates. */
-async function* scanRows(stream: Readable, ctx: { strings: string[]; dates: boolean[] }, limits: XlsxLimits, compressed: number): AsyncGenerator<XlsxRow> {
+async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: { strings: string[]; dates: boolean[] }, limits: XlsxLimits, compressed: number): AsyncGenerator<XlsxRow> {
   let buf = '';
   const decoder = new StringDecoder('utf8'); // a character may be split across chunks
   let inflated = 0;
@@ -191,8 +263,8 @@ async function* scanRows(stream: Readable, ctx: { strings: string[]; dates: bool
   for await (const chunk of stream) {
     inflated += (chunk as Buffer).length;
     if (inflated > limits.maxPartBytes || (compressed > 0 && inflated / compressed > limits.maxRatio && inflated > RATIO_FLOOR_BYTES)) {
-      stream.destroy();
-      throw new XlsxError(`trang tính giải nén quá lớn (${Math.round(inflated / 1e6)} MB, tỷ lệ nén ${Math.round(inflated / Math.max(1, compressed))}:1) — nghi là tệp "zip bomb"`);
+      (stream as Partial<Readable>).destroy?.();
+      throw bomb('xl/worksheets', inflated, compressed);
     }
     buf += decoder.write(chunk as Buffer);
     let start = 0;
@@ -228,14 +300,14 @@ export interface XlsxWorkbook {
 
 /** Open a workbook; throws XlsxError with a Vietnamese message when the file is not a readable .xlsx. */
 export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS): Promise<XlsxWorkbook> {
-  let zip: yauzl.ZipFile;
+  let zip: Zip;
   try {
-    zip = await openZip(path);
+    zip = await openAnyZip(path);
   } catch (e) {
     throw new XlsxError(`không mở được như tệp nén .xlsx (${(e as Error).message})`);
   }
   try {
-    const entries = await listEntries(zip);
+    const entries = await listEntries(zip.zip);
     const wbEntry = entries.get('xl/workbook.xml');
     if (!wbEntry && entries.has('content.xml')) throw new XlsxError('là bảng tính OpenDocument (.ods, của LibreOffice/OpenOffice), không phải .xlsx');
     if (!wbEntry) throw new XlsxError('không có phần xl/workbook.xml — không phải sổ tính Excel .xlsx');
@@ -278,13 +350,13 @@ export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS
         name,
         hidden,
         rows: async function* () {
-          yield* scanRows(await entryStream(zip, entry), ctx, limits, entry.compressedSize);
+          yield* scanRows(await zip.chunks(entry), ctx, limits, entry.compressedSize);
         },
       });
     }
-    return { sheets, hasMacros: entries.has('xl/vbaProject.bin'), close: () => zip.close() };
+    return { sheets, hasMacros: entries.has('xl/vbaProject.bin'), close: () => zip.zip.close() };
   } catch (e) {
-    zip.close();
+    zip.zip.close();
     throw e;
   }
 }
