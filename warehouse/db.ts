@@ -1,6 +1,9 @@
-// DuckDB access. One process writes (the `warehouse` worker); it opens the file per activity and
-// closes it after, so readers (`thongke sql`, publish) can open it read-only in between.
+// DuckDB access. One process writes (the `warehouse` worker). It keeps the file open while its
+// activities come one after another and closes it after a short idle spell (keepWarehouseOpen),
+// so readers in other processes (`thongke sql`, publish) can open it read-only between batches:
+// opening and checkpointing a warehouse costs more than loading a school's file into it.
 // DuckDB takes a file lock per process: an open that meets a held lock is retried for a while.
+// Within the process, every user of a kept-open file gets a connection of its own on it.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,19 +37,37 @@ function isLockError(e: unknown): boolean {
   return /lock|Conflicting/i.test(String((e as Error)?.message ?? e));
 }
 
-export async function openWarehouse(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
+async function openInstance(path: string, opts: OpenOptions): Promise<DuckDBInstance> {
   const deadline = Date.now() + (opts.waitForLockMs ?? 30_000);
   if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true });
-  let instance: DuckDBInstance;
   for (;;) {
     try {
-      instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
-      break;
+      return await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
     } catch (e) {
       if (!isLockError(e) || Date.now() > deadline) throw e;
       await sleep(100 + Math.random() * 200);
     }
   }
+}
+
+export async function openWarehouse(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
+  const instance = await openInstance(path, opts);
+  const wh = await wrap(instance, () => instance.closeSync());
+  await prepare(wh, path, opts);
+  return wh;
+}
+
+/** Migrations and raw tables once per file per process (a load opens the file every time). */
+async function prepare(wh: Warehouse, path: string, opts: OpenOptions): Promise<void> {
+  if (!opts.readOnly && !prepared.has(path)) {
+    await migrate(wh);
+    await ensureRawTables(wh);
+    prepared.add(path);
+  }
+}
+
+/** A Warehouse on a new connection of `instance`; close() closes the connection, then calls `after`. */
+async function wrap(instance: DuckDBInstance, after: () => void): Promise<Warehouse> {
   const connection = await instance.connect();
   const wh: Warehouse = {
     instance,
@@ -75,20 +96,68 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
     },
     close() {
       connection.closeSync();
-      instance.closeSync();
+      after();
     },
   };
-  // migrations and raw tables once per file per process (a load opens the file every time)
-  if (!opts.readOnly && !prepared.has(path)) {
-    await migrate(wh);
-    await ensureRawTables(wh);
-    prepared.add(path);
-  }
   return wh;
 }
 
-/** Open, run fn, always close. */
+/** Files kept open by this process (the warehouse worker), with their users and idle timers. */
+const kept = new Map<string, { instance: Promise<DuckDBInstance>; users: number; timer?: NodeJS.Timeout }>();
+let keepOpenMs = 0;
+
+/**
+ * From now on this process keeps a warehouse file open between uses and closes it after `idleMs`
+ * without one (the warehouse worker: a batch's loads come back to back). 0 turns it off.
+ */
+export function keepWarehouseOpen(idleMs: number): void {
+  keepOpenMs = idleMs;
+}
+
+/** Close every kept-open file now (a worker shutting down). */
+export async function closeKeptWarehouses(): Promise<void> {
+  for (const [path, k] of kept) {
+    if (k.users > 0) continue;
+    clearTimeout(k.timer);
+    kept.delete(path);
+    (await k.instance).closeSync();
+  }
+}
+
+async function withKept<T>(path: string, fn: (wh: Warehouse) => Promise<T>, opts: OpenOptions): Promise<T> {
+  let k = kept.get(path);
+  if (!k) {
+    k = { instance: openInstance(path, { ...opts, readOnly: false }), users: 0 };
+    kept.set(path, k);
+    k.instance.catch(() => kept.delete(path));
+  }
+  k.users++;
+  clearTimeout(k.timer);
+  const entry = k;
+  try {
+    const wh = await wrap(await entry.instance, () => undefined);
+    try {
+      await prepare(wh, path, { readOnly: false });
+      return await fn(wh);
+    } finally {
+      wh.close();
+    }
+  } finally {
+    entry.users--;
+    if (entry.users === 0) {
+      entry.timer = setTimeout(() => {
+        if (entry.users > 0 || kept.get(path) !== entry) return;
+        kept.delete(path);
+        void entry.instance.then((i) => i.closeSync());
+      }, keepOpenMs);
+      entry.timer.unref();
+    }
+  }
+}
+
+/** Open, run fn, always close (or, in a process that keeps its warehouse open, use the open file). */
 export async function withWarehouse<T>(path: string, fn: (wh: Warehouse) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
+  if (kept.has(path) || (keepOpenMs > 0 && !opts.readOnly)) return withKept(path, fn, opts);
   const wh = await openWarehouse(path, opts);
   try {
     return await fn(wh);

@@ -2,13 +2,17 @@
 // on any machine) and task queue `warehouse` (loads and transforms; exactly one, beside the
 // DuckDB file, one activity at a time).
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ingestActivities from './ingest/activities.js';
+import { PARSE_THREADS } from './ingest/parse-in-thread.js';
 import { INGEST_QUEUE, WAREHOUSE_QUEUE } from './ingest/workflows.js';
 import * as periodActivities from './periods/activities.js';
 import { PERIODS_QUEUE } from './periods/workflows.js';
 import { temporalAddress, temporalNamespace } from './connection.js';
+import { closeKeptWarehouses, keepWarehouseOpen } from '../warehouse/db.js';
+
+/** The warehouse worker closes the DuckDB file after this long without an activity, so other processes can read it. */
+export const WAREHOUSE_IDLE_CLOSE_MS = 1500;
 
 export type Queue = typeof INGEST_QUEUE | typeof WAREHOUSE_QUEUE | typeof PERIODS_QUEUE;
 export const QUEUES: Queue[] = [INGEST_QUEUE, WAREHOUSE_QUEUE, PERIODS_QUEUE];
@@ -23,7 +27,7 @@ export interface WorkerOptions {
   queues?: Queue[];
   address?: string;
   namespace?: string;
-  /** Parses at once on this worker (each in its own thread); default: the number of cores. */
+  /** Parses at once on this worker (each in its own thread); default: its parse threads (THONGKE_PARSE_THREADS, else the cores). */
   parseSlots?: number;
 }
 
@@ -59,20 +63,21 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWor
       namespace,
       taskQueue: INGEST_QUEUE,
       workflowBundle: await bundle,
-      activities: { parseFile: ingestActivities.parseFile },
-      maxConcurrentActivityTaskExecutions: opts.parseSlots ?? availableParallelism(),
+      activities: { parseFiles: ingestActivities.parseFiles },
+      maxConcurrentActivityTaskExecutions: opts.parseSlots ?? PARSE_THREADS,
     }));
   }
   if (queues.includes(WAREHOUSE_QUEUE)) {
+    // the single writer keeps the file open while activities keep coming (warehouse/db.ts)
+    keepWarehouseOpen(WAREHOUSE_IDLE_CLOSE_MS);
     workers.push(await Worker.create({
       connection,
       namespace,
       taskQueue: WAREHOUSE_QUEUE,
       activities: {
-        loadFile: ingestActivities.loadFile,
+        loadFiles: ingestActivities.loadFiles,
         transform: ingestActivities.transform,
         recordPeriodEvents: periodActivities.recordPeriodEvents,
-        periodLockStatus: periodActivities.periodLockStatus,
       },
       // the single writer: one load or transform at a time
       maxConcurrentActivityTaskExecutions: 1,
@@ -84,6 +89,7 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<RunningWor
   }
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
+    await closeKeptWarehouses();
   });
     // a second Ctrl-C while draining is not an error
   const shutdown = () => workers.forEach((w) => {

@@ -1,8 +1,10 @@
-// Ingest activities. parseFile runs on task queue `ingest` (any number of workers, any machine);
-// loadFile and transform run on task queue `warehouse` (one worker, the only DuckDB writer).
+// Ingest activities. parseFiles runs on task queue `ingest` (any number of workers, any machine);
+// loadFiles and transform run on task queue `warehouse` (one worker, the only DuckDB writer).
+// parseFile and loadFile are one file of each (the tests and the bench call them).
 import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { lake, sha256File, storeRaw, tempBeside } from '../../warehouse/lake.js';
 import { expandBundle, isBundle } from './bundle.js';
 import { thongkeHome, warehousePath } from '../../warehouse/home.js';
@@ -13,6 +15,7 @@ import { runWarehouseRules } from '../../warehouse/rules.js';
 import { PARSER_VERSION } from './parse-workbook.js';
 import { writeFindings } from './lake-writer.js';
 import { parseInThread } from './parse-in-thread.js';
+import { periodLockStatus } from '../periods/activities.js';
 import type { FileSummary, ParseFileInput, ParseResult } from './types.js';
 
 /** Heartbeat on a timer while `work` runs, so a dead worker is noticed within the heartbeat timeout. */
@@ -84,8 +87,43 @@ async function parseBundle(home: string, path: string, fileName: string, sha256:
 }
 
 export async function loadFile(parsed: ParseResult): Promise<FileSummary> {
+  const [summary] = await loadFiles([parsed]);
+  return summary!;
+}
+
+/** A task of files (ingestBatch): parsed at once, as many at a time as the parse threads allow. */
+export async function parseFiles(inputs: ParseFileInput[]): Promise<ParseResult[]> {
+  // each parse listens for the activity's cancellation
+  setMaxListeners(10 + inputs.length, Context.current().cancellationSignal);
+  let done = 0;
+  return heartbeating(Promise.all(inputs.map((input) => parseFile(input).then((r) => (done++, r)))), () => ({ done }));
+}
+
+/**
+ * A task of parsed files loaded in their order, each in its own transaction. A file for a unit
+ * whose data is locked in a reporting period is refused first (kept in the lake, the reason in
+ * ops.files).
+ */
+export async function loadFiles(parsed: ParseResult[]): Promise<FileSummary[]> {
   const home = thongkeHome();
-  return heartbeating(withWarehouse(warehousePath(home), (wh) => loadParsed(wh, home, parsed)), () => parsed.sha256);
+  let current = '';
+  const out: FileSummary[] = [];
+  const work = async () => {
+    for (let p of parsed) {
+      current = p.sha256;
+      if (p.status === 'parsed' && p.form && p.period && p.schoolCode) {
+        const lock = await periodLockStatus({ form: p.form, schoolYear: p.period, schoolCode: p.schoolCode });
+        if (lock) {
+          p = { ...p, status: 'rejected', message: `Tệp ${p.fileName}: ${lock.reason ?? `dữ liệu của đơn vị đã khoá trong kỳ ${lock.period}`}`,
+            rowsAccepted: 0, rowsRejected: p.rowsRead - p.rowsIgnored };
+        }
+      }
+      const q = p;
+      out.push(await withWarehouse(warehousePath(home), (wh) => loadParsed(wh, home, q)));
+    }
+    return out;
+  };
+  return heartbeating(work(), () => current);
 }
 
 export async function transform(): Promise<string> {

@@ -24,7 +24,11 @@ interface Slot {
   ready: boolean;
 }
 
-const size = Math.max(1, Number(process.env.THONGKE_PARSE_THREADS ?? availableParallelism()));
+/** Parse threads per ingest worker: THONGKE_PARSE_THREADS, else the number of cores. The ingest
+ * worker takes as many parse tasks at once (workflows/worker.ts), so tasks do not pile up here
+ * while another worker is idle. */
+export const PARSE_THREADS = Math.max(1, Number(process.env.THONGKE_PARSE_THREADS ?? availableParallelism()));
+const size = PARSE_THREADS;
 const slots: Slot[] = [];
 const waiting: Job[] = [];
 let nextId = 1;

@@ -46,8 +46,10 @@ export interface FileSummary {
 
 export interface IngestBatchInput {
   files: string[];
-  /** Files parsed at once (each parse runs in a worker thread of some ingest worker). */
+  /** Parse tasks in flight at once (each task's files are parsed in the worker threads of some ingest worker). */
   parallelism?: number;
+  /** Files per parse and load activity (default: workflows.ts filesPerTask). */
+  filesPerTask?: number;
   /** Run the SQL transforms after the last load (default true). */
   transform?: boolean;
 }

@@ -1,31 +1,25 @@
-// ingestBatch: every file is parsed (task queue `ingest`) then loaded (task queue `warehouse`);
-// after the last load the SQL transforms run once. Durable: a worker that dies mid-batch has its
+// ingestBatch: every file is parsed (task queue `ingest`) then loaded (task queue `warehouse`), a
+// task of several files per activity; after the last load the SQL transforms run once. Durable: a worker that dies mid-batch has its
 // activities retried elsewhere; loads are idempotent by content hash, so nothing counts twice.
-import { proxyActivities, defineQuery, setHandler, condition, patched } from '@temporalio/workflow';
-import type * as periodActivities from '../periods/activities.js';
+import { proxyActivities, defineQuery, setHandler, condition } from '@temporalio/workflow';
 import type * as activities from './activities.js';
-import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult, ParseResult } from './types.js';
+import { filesPerTask } from './tasks.js';
+import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult, ParseFileInput, ParseResult } from './types.js';
 
 export const INGEST_QUEUE = 'ingest';
 export const WAREHOUSE_QUEUE = 'warehouse';
 
-const { parseFile } = proxyActivities<typeof activities>({
+const { parseFiles } = proxyActivities<typeof activities>({
   taskQueue: INGEST_QUEUE,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
 
-const { loadFile, transform } = proxyActivities<typeof activities>({
+const { loadFiles, transform } = proxyActivities<typeof activities>({
   taskQueue: WAREHOUSE_QUEUE,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
-  retry: { maximumAttempts: 10, initialInterval: '1 second' },
-});
-
-const { periodLockStatus } = proxyActivities<typeof periodActivities>({
-  taskQueue: WAREHOUSE_QUEUE,
-  startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 10, initialInterval: '1 second' },
 });
 
@@ -34,31 +28,43 @@ export const progressQuery = defineQuery<BatchProgress>('progress');
 export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
   const progress: BatchProgress = { total: input.files.length, parsed: 0, loaded: 0, transformed: false };
   setHandler(progressQuery, () => progress);
+  const size = input.filesPerTask ?? filesPerTask(input.files.length);
 
   // The queue grows when a bundle opens: its members join at the end, in the order the loader
-  // meets the bundle (deterministic), and are parsed and loaded like any file.
-  const queue: { path: string; displayName?: string }[] = input.files.map((path) => ({ path }));
-  const settle: { resolve: (p: ParseResult) => void; reject: (e: unknown) => void }[] = [];
-  const parsed: Promise<ParseResult>[] = [];
+  // meets the bundles (deterministic), and are parsed and loaded like any file. The queue is cut
+  // into tasks of `size` files; each task is parsed by one activity and loaded by one.
+  const queue: ParseFileInput[] = input.files.map((path) => ({ path }));
+  const tasks: ParseFileInput[][] = [];
+  let cut = 0;
+  const cutTasks = () => {
+    for (; cut < queue.length; cut = Math.min(cut + size, queue.length)) tasks.push(queue.slice(cut, cut + size));
+  };
+  const settle: { resolve: (p: ParseResult[]) => void; reject: (e: unknown) => void }[] = [];
+  const parsed: Promise<ParseResult[]>[] = [];
   const slot = (i: number) => {
-    parsed[i] ??= new Promise<ParseResult>((resolve, reject) => (settle[i] = { resolve, reject }));
+    parsed[i] ??= new Promise<ParseResult[]>((resolve, reject) => (settle[i] = { resolve, reject }));
     parsed[i]!.catch(() => undefined); // a failed parse surfaces where it is loaded
     return parsed[i]!;
   };
-  queue.forEach((_, i) => void slot(i));
+  const addTasks = () => {
+    cutTasks();
+    tasks.forEach((_, i) => void slot(i));
+  };
+  addTasks();
   let next = 0;
   let loading = true;
   async function parseLane(): Promise<void> {
     for (;;) {
-      if (next >= queue.length) {
+      if (next >= tasks.length) {
         if (!loading) return;
-        await condition(() => next < queue.length || !loading);
+        await condition(() => next < tasks.length || !loading);
         continue;
       }
       const i = next++;
       try {
-        settle[i]!.resolve(await parseFile(queue[i]!));
-        progress.parsed++;
+        const results = await parseFiles(tasks[i]!);
+        settle[i]!.resolve(results);
+        progress.parsed += results.length;
       } catch (e) {
         settle[i]!.reject(e);
       }
@@ -67,23 +73,16 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
   async function loadInOrder(): Promise<FileSummary[]> {
     const results: FileSummary[] = [];
     try {
-      for (let i = 0; i < queue.length; i++) {
-        let p = await parsed[i]!;
-        // a file for a unit whose data is locked for the period is refused (kept in the lake)
-        if (patched('period-lock-check') && p.status === 'parsed' && p.form && p.period && p.schoolCode) {
-          const lock = await periodLockStatus({ form: p.form, schoolYear: p.period, schoolCode: p.schoolCode });
-          if (lock) {
-            p = { ...p, status: 'rejected', message: `Tệp ${p.fileName}: ${lock.reason ?? `dữ liệu của đơn vị đã khoá trong kỳ ${lock.period}`}`,
-              rowsAccepted: 0, rowsRejected: p.rowsRead - p.rowsIgnored };
-          }
-        }
-        results.push(await loadFile(p));
-        progress.loaded++;
-        for (const m of p.members ?? []) {
+      for (let i = 0; i < tasks.length; i++) {
+        const ps = await parsed[i]!;
+        // (a file for a unit whose data is locked for the period is refused there, kept in the lake)
+        results.push(...await loadFiles(ps));
+        progress.loaded += ps.length;
+        for (const m of ps.flatMap((p) => p.members ?? [])) {
           queue.push({ path: m.path, displayName: m.name });
-          void slot(queue.length - 1);
           progress.total++;
         }
+        addTasks();
       }
       return results;
     } finally {

@@ -76,8 +76,8 @@ export async function periodLockStatus(input: LockCheckInput): Promise<(LockStat
   const periods = await withWarehouse(warehousePath(thongkeHome()), (wh) =>
     wh.rows<{ period: string; data_date: string }>(`select period, data_date::varchar as data_date from ops.periods where list_contains(forms, $1) order by opened_at`, [input.form]),
   );
-  const client: Client = Context.current().client;
   for (const p of periods.filter((x) => schoolYearOfDate(x.data_date) === input.schoolYear)) {
+    const client: Client = Context.current().client;
     const status = await lockStatusOf(client, p.period, `school:${input.schoolCode}`);
     if (status?.locked) return { ...status, period: p.period };
   }
