@@ -10,7 +10,8 @@
 //   the order the workflow uses (the same tasks of files; as many parse tasks at once as the
 //   worker's parse slots; loads one task at a time in order; bundle members appended; the
 //   transforms once), with the warehouse kept open as the warehouse worker keeps it.
-// Both end with the same warehouse: the script checks ops.files and every mart have the same rows.
+// Both end with the same warehouse: the script checks ops.files and every mart have the same rows,
+// and compares each warehouse's findings with the set's answer key (fixtures/key-check.ts).
 // Prints one JSON line per mode and a markdown table. Needs dist/ (`node scripts/setup.mjs`).
 import { rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,6 +32,7 @@ const { PARSE_THREADS } = await dist('workflows/ingest/parse-in-thread.js');
 const { withWarehouse, keepWarehouseOpen, closeKeptWarehouses } = await dist('warehouse/db.js');
 const { WAREHOUSE_IDLE_CLOSE_MS } = await dist('workflows/worker.js');
 const { filesPerTask } = await dist('workflows/ingest/tasks.js');
+const { compareWithKey } = await dist('fixtures/key-check.js');
 const { MockActivityEnvironment } = await import('@temporalio/testing');
 
 const files = expandInputs([setDir]);
@@ -143,6 +145,15 @@ async function snapshot(home) {
   }, { readOnly: true });
 }
 
+/** The set's answer key against what ingest reported (fixtures/key-check.ts), and every file's counts against the key. */
+async function keyCheck(home) {
+  const findings = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(
+    `select r.file_sha256, f.file_name, r.sheet, r.row_number, r.column_letter, r.code, r.severity
+     from ops.rejects as r inner join ops.files as f on f.file_sha256 = r.file_sha256`), { readOnly: true });
+  const c = compareWithKey(setDir, findings);
+  return { expected: c.expected, missing: c.missing.length, unexpected: c.unexpected.length, examples: [...c.missing, ...c.unexpected].slice(0, 5), other: c.other };
+}
+
 const report = {};
 for (const mode of modes) {
   const home = freshHome(mode);
@@ -157,6 +168,7 @@ for (const mode of modes) {
   const snap = await snapshot(home);
   report[mode] = { seconds, snap };
   console.log(JSON.stringify({ mode, seconds: Number(seconds.toFixed(2)), files: snap.files, rows_read: snap.rows_read, rows_accepted: snap.rows_accepted, transform_seconds: snap.transformSeconds }));
+  console.log(`answer key (${mode}): ${JSON.stringify(await keyCheck(home))}`);
 }
 
 if (report.direct && report.temporal) {

@@ -190,3 +190,16 @@ test('trends run on across 1 July 2025 on the new geography: a merged province a
     }
   }
 });
+
+test('every defect the key says is reported is in ops.rejects at its file, sheet, row and column with its code; no clean row is rejected', async () => {
+  const { compareWithKey } = await import('../../fixtures/key-check.js');
+  const findings = await query<import('../../fixtures/key-check.js').StoredFinding>(
+    `select r.file_sha256, f.file_name, r.sheet, r.row_number, r.column_letter, r.code, r.severity
+     from ops.rejects as r inner join ops.files as f on f.file_sha256 = r.file_sha256`);
+  const c = compareWithKey(out, findings);
+  expect(c.expected).toBeGreaterThan(20);
+  expect(c.missing).toEqual([]);
+  expect(c.unexpected).toEqual([]);
+  // the rules' warnings beyond the key are the world's own cases, and few
+  expect((c.other.impossible_age ?? 0) + (c.other.pupil_in_two_schools ?? 0)).toBeLessThan(c.expected);
+});
