@@ -32,7 +32,8 @@ export function readDictionary(dir: string): DictionaryFile {
   const o = JSON.parse(readFileSync(file, 'utf8')) as DictionaryFile;
   if (typeof o.tables !== 'object' || o.tables === null) throw new Error(`${file}: "tables" must be an object`);
   for (const [table, e] of Object.entries(o.tables)) {
-    if (!/^[a-z_]+\.[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`${file}: "${table}" is not schema.table`);
+    // raw.<grid>: the columns every grid form's raw table carries (warehouse/dictionary.ts)
+    if (table !== 'raw.<grid>' && !/^[a-z_]+\.[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`${file}: "${table}" is not schema.table`);
     for (const set of e.unique ?? []) if (!Array.isArray(set) || !set.length) throw new Error(`${file}: ${table}.unique must be a list of column lists`);
     if (e.not_null && !Array.isArray(e.not_null)) throw new Error(`${file}: ${table}.not_null must be a list of columns`);
   }

@@ -2,275 +2,527 @@
 // Row types of every warehouse table as kysely-duckdb returns them (BIGINT → bigint, DATE and
 // TIMESTAMP → Date, DECIMAL → DuckDBDecimalValue). Descriptions: docs/data-dictionary.md.
 
+/** Nhật ký chỉ ghi thêm mọi chuyển trạng thái của mọi đơn vị trong kỳ báo cáo: ai, đơn vị nào, kỳ nào, từ đâu, đến đâu, vì sao, khi nào */
 export interface AuditPeriodEvents {
+  /** Mã sự kiện: <workflow>#<số thứ tự> (khoá; ghi lặp không tạo hai dòng) */
   event_id: string;
+  /** Kỳ báo cáo */
   period: string;
+  /** Đơn vị: school:<mã> | commune:<mã> | district:<mã> | province:<mã> | nation:BGDDT */
   unit_id: string;
+  /** Tên đơn vị */
   unit_name: string;
+  /** school | commune | district | province | nation | period (sự kiện của cả kỳ) */
   unit_level: string;
+  /** Hành động: open | submit | approve | return | unlock | reopen | deadline | lock */
   action: string;
+  /** Người thực hiện */
   actor: string;
+  /** Trạng thái trước: open | submitted | reviewed | approved | returned */
   from_status: string | null;
+  /** Trạng thái sau */
   to_status: string | null;
+  /** Lý do (khi trả lại, mở lại, …) */
   reason: string | null;
+  /** Nộp sau hạn */
   is_late: boolean;
+  /** Thời điểm xảy ra */
   occurred_at: Date;
+  /** Thời điểm ghi vào kho */
   recorded_at: Date;
 }
 
+/** Lớp theo năm học và trường: các mã lớp có học sinh đang học trong danh sách học sinh hiện hành (core.pupils) */
 export interface CoreClasses {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Mã lớp như trường ghi trong danh sách học sinh */
   class_code: string | null;
+  /** Khối của lớp (DM_KHOI): khối của đa số học sinh đang học trong lớp (lớp ghép ở trường nhỏ lấy khối đông nhất) */
   grade_code: string | null;
+  /** Cấp học của lớp (DM_CAP_HOC): cấp của đa số học sinh đang học trong lớp */
   level_code: string | null;
+  /** Số học sinh đang học của lớp (học sinh) */
   count_pupils: bigint | null;
+  /** Số học sinh nữ đang học của lớp (học sinh) */
   count_pupils_female: bigint | null;
 }
 
+/** Xét công nhận tốt nghiệp THCS, THPT: mỗi học sinh được xét trong danh sách tốt nghiệp hiện hành một dòng. Cấp học là cấp chính của trường (danh sách không ghi khối) */
 export interface CoreGraduation {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Cấp học: cấp chính của trường (core.schools.main_level_code, DM_CAP_HOC); trống nếu trường không có trong core.schools */
   level_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Được công nhận tốt nghiệp (TK_TOT_NGHIEP 1) */
   is_graduated: boolean | null;
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
 }
 
+/** Kỳ báo cáo: trạng thái của từng đơn vị (trường, xã, huyện, tỉnh, Bộ) trong từng kỳ, theo sự kiện cuối cùng của đơn vị trong nhật ký audit.period_events (trạng thái sống trong quy trình Temporal; nhật ký là phần còn lại lâu dài). Đơn vị chưa có sự kiện nào trong kỳ (chưa nộp, chưa duyệt) không có dòng */
 export interface CorePeriodUnits {
+  /** Kỳ báo cáo (tên kỳ, ops.periods.period) */
   period: string | null;
+  /** Chuỗi duyệt của kỳ (workflows/periods/chain.ts): truoc-2025 = Trường → Phòng GDĐT → Sở → Bộ; hai-cap-2025 = Trường → xã/phường (MN–THCS) → Sở → Bộ */
   chain_id: string | null;
+  /** Ngày chốt số liệu của kỳ (quyết định chuỗi duyệt) */
   data_date: Date | null;
+  /** Hạn nộp */
   deadline_at: Date | null;
+  /** Thời điểm khoá kỳ */
   lock_at: Date | null;
+  /** Đơn vị: school:<mã> | commune:<mã> | district:<mã> | province:<mã> | nation:BGDDT */
   unit_id: string | null;
+  /** Tên đơn vị */
   unit_name: string | null;
+  /** Cấp đơn vị: school | commune | district | province | nation */
   unit_level: string | null;
+  /** Trạng thái hiện tại: open | submitted | reviewed | approved | returned (trạng thái đến của sự kiện cuối; không có thì trạng thái đi) */
   status: string | null;
+  /** Thời điểm của sự kiện cuối: trạng thái có từ khi nào */
   status_since: Date | null;
+  /** Có sự kiện nào của đơn vị trong kỳ được ghi là trễ hạn */
   is_late: boolean | null;
+  /** Số lần bị trả lại (sự kiện return) trong kỳ */
   times_returned: bigint | null;
 }
 
+/** Số liệu các chương trình theo trường và năm học, mỗi sự kiện (fact) một dòng: device_handover – một thiết bị trao cho học sinh ("Sóng và máy tính cho em"), kèm số ngày chậm; device_need – nhu cầu và tiếp nhận theo đối tượng học sinh (danh sách của Sở); computers – máy tính phục vụ dạy học (QĐ 4725/2022); vaccination – một mũi tiêm. Cột không áp dụng cho loại fact để trống */
 export interface CoreProgrammeFacts {
+  /** Loại: device_handover | device_need | computers | vaccination */
   fact: string | null;
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Đối tượng học sinh (TK_DOI_TUONG_MAY_TINH; device_handover, device_need) */
   category_code: string | null;
+  /** Loại thiết bị (TK_THIET_BI; device_handover) */
   device_code: string | null;
+  /** Vắc xin (TK_VAC_XIN; vaccination) */
   vaccine_code: string | null;
+  /** Mũi thứ mấy (vaccination) */
   dose: number | null;
+  /** Số lượng: 1 với device_handover và vaccination; số máy đã bàn giao với device_need; số máy tính phục vụ dạy học với computers */
   quantity: number | null;
+  /** Số ngày từ khi trường nhận đến khi bàn giao cho học sinh (device_handover) */
   handover_days: bigint | null;
+  /** Cho mượn, TK_HINH_THUC_TRAO 2 (device_handover) */
   is_loan: boolean | null;
+  /** SIM/gói cước 4G, TK_THIET_BI 04 (device_handover) */
   is_sim: boolean | null;
+  /** Số học sinh cần máy tính (device_need) */
   pupils_needing_device: number | null;
+  /** Số máy trường đã nhận (device_need) */
   devices_received: number | null;
 }
 
+/** Học sinh theo năm học và trường, từ danh sách học sinh hiện hành của mỗi trường (danh sách bị thay thế không còn được tính), kèm mã định danh ổn định của trường; mỗi dòng danh sách một dòng. Không có họ tên, ngày sinh, số định danh: core chỉ mang những gì marts đếm */
 export interface CorePupils {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Mã trường ghi trong danh sách (mã trước 01/7/2025 hoặc mã mới) */
   school_code: string | null;
+  /** Mã học sinh của CSDL ngành */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Khối (DM_KHOI, forms/codelists/DM_KHOI.json) */
   grade_code: string | null;
+  /** Tên khối theo DM_KHOI (Khối 1 … Khối 12, Nhóm trẻ, Lớp mẫu giáo, …) */
   grade_name: string | null;
+  /** Cấp học của khối (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX), theo "Mã cấp học" của DM_KHOI; trống nếu mã khối không có trong danh mục */
   level_code: string | null;
+  /** Trạng thái học sinh (DM_TRANG_THAI_HOC_SINH: 01 đang học, 02/06/10 chuyển đến, 04/08/11 chuyển đi, 05/09/12 thôi học, …) */
   status_code: string | null;
+  /** Dân tộc (DM_DAN_TOC; 01 = Kinh) */
   ethnicity_code: string | null;
+  /** Loại khuyết tật (DM_LOAI_KHUYET_TAT); trống = không khuyết tật */
   disability_code: string | null;
+  /** Năm sinh (từ ngày sinh; ngày sinh không vào core) */
   birth_year: bigint | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Có ghi loại khuyết tật */
   has_disability: boolean | null;
+  /** Đang học: không thôi học, không chuyển đi */
   is_enrolled: boolean | null;
+  /** Thôi học: trạng thái có tên "Thôi học …" (DM_TRANG_THAI_HOC_SINH 05, 09, 12) */
   is_dropout: boolean | null;
+  /** Chuyển đi: trạng thái có tên "Chuyển đi …" (DM_TRANG_THAI_HOC_SINH 04, 08, 11) */
   is_transferred_out: boolean | null;
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính của tệp gốc */
   sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc */
   source_row: number | null;
 }
 
+/** Kết quả cuối năm của từng học sinh (danh sách lớp theo TT 22/2021, TT 58/2011 và tiểu học), tệp hiện hành; cấp học theo khối (DM_KHOI), is_last_grade đánh dấu khối cuối cấp */
 export interface CoreResults {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Lớp, ghi ở phần đầu từng trang tính */
   class_code: string | null;
+  /** Mã học sinh của CSDL ngành */
   pupil_code: string | null;
+  /** Khối (DM_KHOI, forms/codelists/DM_KHOI.json) */
   grade_code: string | null;
+  /** Cấp học của khối (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX), theo "Mã cấp học" của DM_KHOI; trống nếu mã khối không có trong danh mục */
   level_code: string | null;
+  /** Khối cuối cấp (tiểu học 5, THCS 9, THPT 12; staging.stg_codes__khoi); sai khi khối không rõ */
   is_last_grade: boolean | null;
+  /** Trạng thái học sinh (DM_TRANG_THAI_HOC_SINH: 01 đang học, 02/06/10 chuyển đến, 04/08/11 chuyển đi, 05/09/12 thôi học, …) */
   status_code: string | null;
+  /** Kết quả học tập (TK_KQ_TT22, TK_HOC_LUC_TT58 hoặc TK_DANH_GIA_TH tuỳ mẫu) */
   learning_code: string | null;
+  /** Kết quả rèn luyện (TK_KQ_TT22) hoặc hạnh kiểm (TK_HANH_KIEM_TT58) */
   conduct_code: string | null;
+  /** Số buổi nghỉ học trong năm (buổi) */
   days_absent: number | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Thôi học: trạng thái có tên "Thôi học …" (DM_TRANG_THAI_HOC_SINH 05, 09, 12) */
   is_dropout: boolean | null;
+  /** Chuyển đi: trạng thái có tên "Chuyển đi …" (DM_TRANG_THAI_HOC_SINH 04, 08, 11) */
   is_transferred_out: boolean | null;
+  /** Được lên lớp (cột "Lên lớp" = 1) */
   is_promoted: boolean | null;
+  /** Không được lên lớp (cột "Lên lớp" = 0) */
   is_not_promoted: boolean | null;
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
 }
 
+/** Mọi mã mà một trường đã dùng để báo cáo, kèm mã định danh ổn định của trường (school_id). school_id là mã của trường trong danh sách trường (csdl_truong, năm học mới nhất); mã trước 01/7/2025 (previous_code) trỏ về cùng school_id. Mã gặp trong danh sách nhưng không có trong danh sách trường là school_id của chính nó (is_in_registry = false) */
 export interface CoreSchoolCodes {
+  /** Mã trường như ghi trong tệp (mã trước 01/7/2025 hoặc mã mới) */
   code: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Loại mã: registry (mã trong danh sách trường) | previous (mã trước 01/7/2025 theo danh sách trường) | unregistered (không có trong danh sách trường) */
   code_kind: string | null;
+  /** Trường có trong danh sách trường (csdl_truong) */
   is_in_registry: boolean | null;
 }
 
+/** Các số đếm mà mọi mart và chỉ số được dựng từ, theo năm học, trường và cấp học, mỗi chỉ tiêu (measure) một dòng (dạng dài, để forms/indicators.json gọi tên tử số, mẫu số). Cấp học: học sinh, lớp, kết quả, tốt nghiệp theo cấp của khối (DM_KHOI); số thuộc cả trường (trường, điểm trường, cán bộ, máy tính, chương trình, và học sinh của trường làm tử số các tỷ lệ trên giáo viên, trên máy tính) theo cấp chính của trường ("Cấp" của DM_NHOM_CAP_HOC: trường TH&THCS tính vào THCS), vì danh sách cán bộ và máy tính không ghi cấp. Chỉ có dòng khi có giá trị */
 export interface CoreSchoolMeasures {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Cấp học (DM_CAP_HOC) theo quy tắc ở mô tả bảng; trống khi khối hoặc cấp chính của trường không rõ */
   level_code: string | null;
+  /** Tên chỉ tiêu. Theo cấp của khối: pupils, pupils_non_public, pupils_female, pupils_ethnic_minority, pupils_disability, classes (học sinh đang học, lớp có học sinh đang học), results_pupils, results_dropouts, results_promoted, results_not_promoted, last_grade_pupils, last_grade_completed (kết quả cuối năm), graduation_candidates, graduates (xét tốt nghiệp). Theo cấp chính của trường: schools, schools_non_public (1 cho mỗi trường có gửi danh sách trong năm học), sites, school_pupils, staff, teachers, teachers_female, managers (cán bộ đang làm việc), computers, pupils_needing_device, devices_handed_over, handovers, handovers_within_1_day, handovers_loan, school_pupils_with_staff_list, school_pupils_with_computer_list (học sinh của các trường đã gửi danh sách cán bộ / máy tính) */
   measure: string | null;
+  /** Giá trị (số nguyên: học sinh, lớp, trường, điểm trường, người, máy hoặc lượt trao, tuỳ chỉ tiêu) */
   value: bigint | null;
 }
 
+/** Các năm học mỗi trường có báo cáo, với mã trường đã dùng trong năm đó (trước 01/7/2025 là mã cũ) và các mẫu đã gửi; mỗi (năm học, trường, mã) một dòng */
 export interface CoreSchoolPeriods {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Mã trường đã dùng trong các danh sách của năm học */
   school_code: string | null;
+  /** Các mẫu đã gửi trong năm học dưới mã này (hs_danh_sach, can_bo, …), sắp theo tên */
   forms: string[] | null;
 }
 
-export interface CoreSchools {
+/** Trường được tính vào đơn vị nào, trên cả hai địa giới, mỗi (trường, địa giới, cấp đơn vị) một dòng: 'new' – tỉnh và xã từ 01/7/2025 (34 tỉnh, hai cấp); 'old' – tỉnh và huyện trước đó (63 tỉnh, ba cấp). Mọi năm học được xếp trên cả hai địa giới theo đơn vị của chính trường (core.schools), nên chuỗi theo địa giới mới chạy ngược về trước 2025 và chuỗi theo địa giới cũ chạy tiếp sau đó, so sánh được qua 01/7/2025. Trường không rõ đơn vị có unit_code trống */
+export interface CoreSchoolUnits {
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
-  school_code_2025: string | null;
-  school_code_old: string | null;
-  school_name: string | null;
-  school_group_code: string | null;
-  school_group_name: string | null;
-  main_level_code: string | null;
-  level_codes: string | null;
-  ownership_code: string | null;
-  area_code: string | null;
-  sites: number | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
+  geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
+  unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
   province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
   province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
+  unit_code: string | null;
+  /** Tên đơn vị (theo core.units) */
+  unit_name: string | null;
+}
+
+/** Mỗi trường một dòng (school_id ổn định qua 01/7/2025; core.school_codes), với vị trí trên cả hai địa giới: mới (tỉnh, xã từ 01/7/2025) và cũ (tỉnh, huyện, xã trước đó). Thông tin trường (nhóm cấp học, loại hình, khu vực, số điểm trường) từ danh sách trường năm học mới nhất; đơn vị từ core.units (xã bản 2025-07-01, xã cũ bản cuối 2025-06-30), không nối cũ và mới theo mã. Trường không có trong danh sách trường: tên và cấp từ danh sách học sinh, xã theo phần đầu danh sách học sinh mới nhất từ 2025-2026; huyện cũ chỉ khi mọi xã cũ nhập vào xã đó cùng một huyện, nếu không thì để trống */
+export interface CoreSchools {
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
+  school_id: string | null;
+  /** Mã trường hiện hành trong danh sách trường (mã mới từ 01/7/2025); trống với trường không có trong danh sách trường */
+  school_code_2025: string | null;
+  /** Mã trường trước 01/7/2025 (previous_code của danh sách trường) */
+  school_code_old: string | null;
+  /** Tên trường */
+  school_name: string | null;
+  /** Nhóm cấp học (DM_NHOM_CAP_HOC: 06 tiểu học, 07 THCS, 08 THPT, 09 PTCS, 10 trung học, 11 phổ thông, …) */
+  school_group_code: string | null;
+  /** Tên nhóm cấp học theo DM_NHOM_CAP_HOC */
+  school_group_name: string | null;
+  /** Cấp chính của trường (DM_CAP_HOC), theo "Cấp" của DM_NHOM_CAP_HOC: trường nhiều cấp tính theo cấp cao nhất (TH&THCS → 03); trường ngoài danh sách trường: cấp cao nhất trong các khối của danh sách học sinh */
+  main_level_code: string | null;
+  /** Các cấp học của trường (DM_CAP_HOC, "DS_Cấp" của DM_NHOM_CAP_HOC, cách nhau bằng dấu phẩy, ví dụ 02,03) */
+  level_codes: string | null;
+  /** Loại hình (DM_LOAI_HINH: 01 công lập, 02 ngoài công lập, 03 dân lập, 09 tư thục) */
+  ownership_code: string | null;
+  /** Khu vực (DM_KHU_VUC: 01 biên giới - hải đảo, 02 đô thị, 03 đồng bằng, 04 miền núi - vùng sâu) */
+  area_code: string | null;
+  /** Số điểm trường */
+  sites: number | null;
+  /** Mã tỉnh mới (địa giới sau 01/7/2025, 34 tỉnh) */
+  province_code: string | null;
+  /** Tên tỉnh mới */
+  province_name: string | null;
+  /** Mã xã/phường mới (sau 01/7/2025), như danh sách trường ghi (trường ngoài danh sách: như danh sách học sinh ghi) */
   commune_code: string | null;
+  /** Tên xã/phường mới (core.units, bản 2025-07-01); trống nếu mã không có trong danh mục */
   commune_name: string | null;
+  /** Mã tỉnh cũ (địa giới trước 01/7/2025, 63 tỉnh) */
   old_province_code: string | null;
+  /** Tên tỉnh cũ */
   old_province_name: string | null;
+  /** Mã quận/huyện cũ (trước 01/7/2025) */
   old_district_code: string | null;
+  /** Tên quận/huyện cũ */
   old_district_name: string | null;
+  /** Mã xã/phường cũ (trước 01/7/2025), như danh sách trường ghi; trống với trường ngoài danh sách */
   old_commune_code: string | null;
+  /** Công lập (loại hình 01); trống với trường ngoài danh sách */
   is_public: boolean | null;
+  /** Đang hoạt động theo danh sách trường; trống với trường ngoài danh sách */
   is_active: boolean | null;
+  /** Trường có trong danh sách trường (csdl_truong) */
   is_in_registry: boolean | null;
 }
 
+/** Cán bộ, giáo viên, nhân viên đang làm việc theo năm học và trường (danh sách cán bộ hiện hành; trạng thái DM_TRANG_THAI_CAN_BO 01 "Đang làm việc" hoặc 07 "Chuyển đến"), mỗi dòng danh sách một dòng */
 export interface CoreStaff {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025) */
   school_id: string | null;
+  /** Mã cán bộ (thông tin cá nhân, không công bố) */
   staff_code: string | null;
+  /** Nhóm cán bộ (DM_NHOM_CAN_BO: 01 cán bộ quản lý, 02 nhân viên, 03 giáo viên, …) */
   staff_group_code: string | null;
+  /** Tên nhóm cán bộ theo DM_NHOM_CAN_BO */
   staff_group_name: string | null;
+  /** Hình thức hợp đồng (DM_HINH_THUC_HOP_DONG) */
   contract_code: string | null;
+  /** Trình độ chuyên môn (DM_TRINH_DO_CHUYEN_MON) */
   qualification_code: string | null;
+  /** Chuẩn đào tạo (DM_CHUAN_DAO_TAO) */
   standard_code: string | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Giáo viên: nhóm cán bộ có tên bắt đầu bằng "Giáo viên" (DM_NHOM_CAN_BO 03, 06, 10) */
   is_teacher: boolean | null;
+  /** Cán bộ quản lý (nhóm 01) */
   is_manager: boolean | null;
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
 }
 
+/** Sắp xếp đơn vị hành chính ngày 01/7/2025 dưới dạng ánh xạ đơn vị cũ → đơn vị mới, mỗi cặp (đơn vị cũ, đơn vị mới) một dòng; level là cấp của đơn vị cũ. commune: mỗi xã cũ (10.035 xã GSO) → xã mới mà nó nhập vào; xã bị chia (is_divided) có một dòng cho mỗi xã mới nhận một phần (quan hệ nhiều–nhiều: số liệu của xã bị chia không chuyển được bằng phép nối đơn giản). district: 5 huyện đảo không có xã (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) → đặc khu thay thế. province: 63 tỉnh cũ → 34 tỉnh mới. Mã mới là mã cũ của một đơn vị thành phần, không nhất thiết của đơn vị giữ tên (tỉnh 24 mới Bắc Ninh = 24 Bắc Giang cũ + 27 Bắc Ninh cũ): luôn nối cũ–mới qua bảng này, không theo mã. Nguồn: reference/admin/crosswalk_2025 (vietnamadminunits) */
 export interface CoreUnitCrosswalk {
+  /** Đơn vị cũ (core.units.unit_id, bản có hiệu lực đến 2025-06-30) */
   old_unit_id: string | null;
+  /** Đơn vị mới (core.units.unit_id, bản mở ngày 2025-07-01) */
   new_unit_id: string | null;
+  /** Mã GSO của đơn vị cũ (xã 5 chữ số, huyện 3, tỉnh 2) */
   old_code: string | null;
+  /** Mã của đơn vị mới (xã/đặc khu 5 chữ số, tỉnh 2) */
   new_code: string | null;
+  /** Cấp của đơn vị cũ: commune | district | province (đơn vị mới là xã/đặc khu, hoặc tỉnh) */
   level: string | null;
+  /** Xã cũ bị chia cho nhiều xã mới (có một dòng cho mỗi xã mới) */
   is_divided: boolean | null;
+  /** Tên đơn vị cũ (core.units) */
   old_name: string | null;
+  /** Tên đơn vị mới (core.units) */
   new_name: string | null;
+  /** Ngày hiệu lực của sắp xếp (2025-07-01) */
   effective_date: Date | null;
 }
 
+/** Danh mục đơn vị hành chính có thời hạn hiệu lực: mỗi phiên bản của một tỉnh, huyện, xã một dòng. Trước 01/7/2025 ba cấp, theo danh mục GSO ngày 18/07/2025 (trạng thái cuối của hệ cũ: 63 tỉnh, 696 huyện, 10.035 xã; valid_to = 2025-06-30, valid_from trống = có từ trước khi danh mục bắt đầu). Từ 01/7/2025 hai cấp (QĐ 19/2025/QĐ-TTg: 34 tỉnh, 3.321 xã), từ hai bản chụp 2025-07-01 và 2026-07-25: đơn vị đổi tên, loại hoặc cấp trên thì mở phiên bản mới từ ngày bản chụp sau. Mã được dùng lại qua sắp xếp: không bao giờ nối cũ và mới chỉ theo mã. Nguồn: reference/admin/ (ref.admin_*) */
 export interface CoreUnits {
+  /** Mã phiên bản đơn vị: <p|d|c>:<mã>@<ngày bắt đầu>, pre2025 cho danh mục GSO cũ; ví dụ p:24@pre2025 = Bắc Giang cũ, p:24@2025-07-01 = Bắc Ninh mới, p:75@2026-07-25 = Thành phố Đồng Nai */
   unit_id: string | null;
+  /** Mã GSO của đơn vị (tỉnh 2 chữ số, huyện 3, xã 5) */
   code: string | null;
+  /** Tên đầy đủ như công bố (đã bỏ khoảng trắng thừa), ví dụ Xã Ba Chẽ, Thành phố Hà Nội */
   name: string | null;
+  /** Cấp đơn vị: province | district | commune (huyện chỉ có trước 01/7/2025) */
   level: string | null;
+  /** Loại đơn vị: Tỉnh, Thành phố trực thuộc trung ương; Quận, Huyện, Thị xã, Thành phố; Phường, Xã, Thị trấn, Đặc khu tại hải đảo */
   unit_type: string | null;
+  /** Đơn vị cấp trên: unit_id của phiên bản có hiệu lực vào ngày cuối của đơn vị này (hoặc hiện nay); trống với tỉnh */
   parent_id: string | null;
+  /** Ngày bắt đầu hiệu lực; trống = có từ trước danh mục GSO (hệ trước 01/7/2025) */
   valid_from: Date | null;
+  /** Ngày cuối hiệu lực; trống = còn hiệu lực */
   valid_to: Date | null;
 }
 
 /** Các chỉ số (tỷ lệ nhập học, tỷ lệ học sinh trên lớp, …) với định nghĩa và văn bản quy định. */
 export interface MartsMartIndicators {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
   geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
   unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
   province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
   province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
   unit_code: string | null;
+  /** Tên đơn vị (theo core.units) */
   unit_name: string | null;
+  /** Cấp học (DM_CAP_HOC); '*' = mọi cấp học gộp lại; trống = cấp không rõ. Luôn gộp mọi loại hình và khu vực */
   level_code: string | null;
+  /** Mã chỉ số (forms/indicators.json): mã TT 03/2024/TT-BGDĐT khi có (ví dụ 2106.HS_LOP), QD4725.… theo QĐ 4725/2022, còn lại mã của thongke TK_… */
   indicator_code: string | null;
+  /** Tên chỉ số (ref.indicators) */
   indicator_name: string | null;
+  /** Đơn vị tính của chỉ số: %, học sinh/lớp, học sinh/giáo viên, học sinh/máy tính, … */
   indicator_unit: string | null;
+  /** Tử số: tổng chỉ tiêu tử số của đơn vị (marts.mart_unit_measures); 0 nếu không có */
   numerator: bigint | null;
+  /** Mẫu số: tổng chỉ tiêu mẫu số của đơn vị, luôn lớn hơn 0 (đơn vị không có mẫu số thì không có dòng) */
   denominator: bigint | null;
+  /** Giá trị = hệ số (scale) × tử số ÷ mẫu số, làm tròn 2 chữ số thập phân, theo đơn vị tính của chỉ số */
   value: number | null;
+  /** Mục tiêu theo cấp học (ref.indicator_targets: tỷ lệ học sinh/máy tính của QĐ 4725/2022, bàn giao thiết bị trong 1 ngày); trống nếu chỉ số không có mục tiêu ở cấp này */
   target: number | null;
+  /** Đạt mục tiêu: value ≤ target khi mục tiêu là mức tối đa, value ≥ target khi là mức tối thiểu; trống nếu không có mục tiêu */
   meets_target: boolean | null;
 }
 
 /** Biểu thống kê mạng lưới theo đơn vị hành chính và cấp học. */
 export interface MartsMartNetworkReport {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
   geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
   unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
   province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
   province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
   unit_code: string | null;
+  /** Tên đơn vị; 'Chưa rõ đơn vị' khi trường không xếp được vào đơn vị */
   unit_name: string | null;
+  /** Cấp học (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX); '*' = mọi cấp học gộp lại; trống = cấp không rõ. Học sinh, lớp, kết quả, tốt nghiệp theo cấp của khối; trường, điểm trường, cán bộ, máy tính, chương trình theo cấp chính của trường */
   level_code: string | null;
+  /** Tên cấp học: tên nhóm cấp học chỉ gồm cấp đó trong DM_NHOM_CAP_HOC (Mầm non, Tiểu học, THCS, THPT, GDTX Tỉnh); 'Mọi cấp học' khi level_code là '*' (hoặc trống) */
   level_name: string | null;
+  /** Loại hình: cong_lap (công lập, DM_LOAI_HINH 01), ngoai_cong_lap (dân lập, tư thục, ngoài công lập); '*' = mọi loại hình gộp lại; trống = trường không rõ loại hình (không có trong danh sách trường). Có phân tổ theo loại hình và khu vực chỉ khi cũng theo cấp học */
   ownership_group: string | null;
+  /** Khu vực (DM_KHU_VUC: 01 biên giới - hải đảo, 02 đô thị, 03 đồng bằng, 04 miền núi - vùng sâu); '*' = mọi khu vực gộp lại; trống = không rõ */
   area_code: string | null;
+  /** Số trường có gửi danh sách trong năm học (trường) */
   count_schools: bigint | null;
+  /** Số trường ngoài công lập (trường) */
   count_schools_non_public: bigint | null;
+  /** Số điểm trường (điểm trường) */
   count_sites: bigint | null;
+  /** Số lớp có học sinh đang học (lớp) */
   count_classes: bigint | null;
+  /** Số học sinh đang học (học sinh) */
   count_pupils: bigint | null;
+  /** Số học sinh nữ đang học (học sinh) */
   count_pupils_female: bigint | null;
+  /** Số học sinh dân tộc thiểu số (khác Kinh) đang học (học sinh) */
   count_pupils_ethnic_minority: bigint | null;
+  /** Số học sinh khuyết tật đang học (học sinh) */
   count_pupils_disability: bigint | null;
+  /** Số cán bộ, giáo viên, nhân viên đang làm việc (người) */
   count_staff: bigint | null;
+  /** Số giáo viên đang làm việc (người) */
   count_teachers: bigint | null;
+  /** Số giáo viên nữ đang làm việc (người) */
   count_teachers_female: bigint | null;
+  /** Số cán bộ quản lý đang làm việc (người) */
   count_managers: bigint | null;
 }
 
+/** Biểu thống kê chính thức (forms/grids: TT 24/2018 trước năm học 2025-2026, TT 25/2024 từ 2025-2026) dựng lại từ kho cho từng đơn vị báo cáo: mỗi (năm học, biểu, phiên bản, đơn vị, trang, dòng, cột) một dòng, giá trị = tổng trên các trường của đơn vị từ báo cáo hiện hành của trường. Đơn vị báo cáo: tỉnh (Sở) mọi năm; huyện cũ (Phòng) các năm trước 2025-2026. Chỉ tính báo cáo của trường (bản xuất CSDL của Sở không tính, tránh đếm hai lần), chỉ tệp hiện hành. Báo cáo tính theo nơi trường đóng (core.school_units: trước 2025-2026 địa giới cũ, từ 2025-2026 địa giới mới); mã không có trong danh sách trường được xếp theo chính mã. `thongke forms export` ghi thành Excel */
 export interface MartsMartOfficialFormCells {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã biểu của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu: tt24-2018 (TT 24/2018) hoặc tt25-2024 (TT 25/2024) */
   form_version: string | null;
+  /** Ký hiệu biểu chính thức, ví dụ 01-MN-ĐN (TT 24/2018), 01.ĐN-MN (TT 25/2024) */
   symbol: string | null;
+  /** Đơn vị báo cáo: province (Sở) | district (Phòng, huyện cũ; chỉ các năm trước 2025-2026) */
   unit_level: string | null;
+  /** Mã đơn vị báo cáo: tỉnh cũ (trước 2025-2026) hoặc tỉnh mới (từ 2025-2026), hoặc quận/huyện cũ */
   unit_code: string | null;
+  /** Tên đơn vị báo cáo (core.units) */
   unit_name: string | null;
+  /** Mã tỉnh của đơn vị (tỉnh cũ trước 2025-2026, tỉnh mới từ 2025-2026) */
   province_code: string | null;
+  /** Tên tỉnh của đơn vị */
   province_name: string | null;
+  /** Trang (sheet) của biểu, khoá trang trong forms/grids */
   section: string | null;
+  /** Thứ tự trang trong biểu (từ 1) */
   section_order: number | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu, hoặc khoá tk:… của thongke khi không có mã chính thức */
   row_id: string | null;
+  /** Thứ tự dòng trong trang (từ 1, không tính dòng tiêu đề nhóm) */
   row_order: number | null;
+  /** Khoá cột (phân tổ) của biểu, theo forms/grids */
   column_key: string | null;
+  /** Thứ tự cột trong trang (từ 1) */
   column_order: number | null;
+  /** Giá trị ô: tổng các trường của đơn vị; trống khi không trường nào điền ô (dòng bản xuất để trống) */
   value: number | null;
+  /** Số trường có giá trị ở ô này (trường) */
   count_schools: bigint | null;
+  /** Số trường có báo cáo của biểu này trong đơn vị (mỗi trường một báo cáo: báo cáo nạp sau cùng nếu trường gửi dưới cả mã cũ và mã mới) */
   count_returns: bigint | null;
 }
 
@@ -280,6 +532,7 @@ export interface MartsMartPupilsBySchoolGrade {
   period: string | null;
   /** Mã trường (quy tắc 2025: mã sở + mã xã + số thứ tự) */
   school_code: string | null;
+  /** Mã định danh ổn định của trường (core.school_codes: mã của trường trong danh sách trường năm học mới nhất, giữ nguyên qua 01/7/2025); trống nếu mã trường không nối được */
   school_id: string | null;
   /** Tên trường, như trong tệp trường gửi */
   school_name: string | null;
@@ -305,140 +558,251 @@ export interface MartsMartPupilsBySchoolGrade {
   count_classes: bigint | null;
 }
 
+/** Mọi chỉ tiêu của core.school_measures cộng lên đơn vị hành chính trên cả hai địa giới (core.school_units: tỉnh và xã mới; tỉnh và huyện cũ), theo năm học, cấp học, loại hình (công lập / ngoài công lập) và khu vực. level_code, ownership_group, area_code '*' = gộp tất cả. Có ba mức gộp: cấp × loại hình × khu vực; cấp (mọi loại hình và khu vực); tổng (mọi cấp, loại hình, khu vực) */
 export interface MartsMartUnitMeasures {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
   geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
   unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
   province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
   province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
   unit_code: string | null;
+  /** Tên đơn vị (theo core.units) */
   unit_name: string | null;
+  /** Cấp học (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX); '*' = mọi cấp học gộp lại; trống = cấp không rõ. Học sinh, lớp, kết quả, tốt nghiệp theo cấp của khối; trường, điểm trường, cán bộ, máy tính, chương trình theo cấp chính của trường */
   level_code: string | null;
+  /** Loại hình: cong_lap (công lập, DM_LOAI_HINH 01), ngoai_cong_lap (dân lập, tư thục, ngoài công lập); '*' = mọi loại hình gộp lại; trống = trường không rõ loại hình (không có trong danh sách trường) */
   ownership_group: string | null;
+  /** Khu vực (DM_KHU_VUC: 01 biên giới - hải đảo, 02 đô thị, 03 đồng bằng, 04 miền núi - vùng sâu); '*' = mọi khu vực gộp lại; trống = không rõ */
   area_code: string | null;
+  /** Tên chỉ tiêu (core.school_measures.measure: pupils, classes, schools, teachers, …) */
   measure: string | null;
+  /** Tổng giá trị của chỉ tiêu trên các trường của đơn vị (đơn vị tính theo chỉ tiêu) */
   value: bigint | null;
 }
 
 /** Học sinh đã tiêm đủ các mũi theo lịch, theo đơn vị và cấp học. */
 export interface MartsMartVaccinationCoverage {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
   geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
   unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
   province_code: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
   unit_code: string | null;
+  /** Tên đơn vị (theo core.units) */
   unit_name: string | null;
+  /** Vắc xin (TK_VAC_XIN: MR sởi - rubella, TD uốn ván - bạch hầu giảm liều, COVID COVID-19) */
   vaccine_code: string | null;
+  /** Tên vắc xin theo TK_VAC_XIN */
   vaccine_name: string | null;
+  /** Mũi thứ mấy của vắc xin */
   dose: number | null;
+  /** Số trường có gửi danh sách tiêm ghi mũi này (trường) */
   count_schools: bigint | null;
+  /** Số học sinh đang học (mọi khối) của các trường đó, theo danh sách học sinh cùng năm học (học sinh); mẫu số */
   count_pupils: bigint | null;
+  /** Số lượt tiêm mũi này trong danh sách tiêm (mỗi dòng một học sinh được tiêm); tử số */
   count_vaccinated: bigint | null;
+  /** Tỷ lệ bao phủ = số đã tiêm ÷ số học sinh × 100 (%), làm tròn 2 chữ số thập phân; trống khi không có học sinh */
   coverage_pct: number | null;
 }
 
+/** Kết quả các phép kiểm tra (transforms/assertions/*.sql và các khoá khai báo trong transforms/dictionary.json), mỗi lần chạy và phép kiểm tra một dòng, có số dòng vi phạm cả khi đạt */
 export interface OpsAssertionResults {
+  /** Mã lần chạy (ops.transform_runs) */
   run_id: string;
+  /** Tên phép kiểm tra: tên tệp không có .sql, hoặc unique__<bảng>__<cột> / not_null__<bảng> */
   assertion: string;
+  /** error | warning */
   severity: string;
+  /** Các mô hình được kiểm tra */
   models: string[];
+  /** Kiểm tra điều gì (tiếng Việt) */
   description: string;
+  /** pass | fail | skipped (một mô hình được kiểm tra không được dựng lần này) */
   status: string;
+  /** Số dòng vi phạm; trống khi bỏ qua */
   failing_rows: bigint | null;
+  /** Tối đa 5 dòng vi phạm (JSON) */
   sample: string | null;
+  /** Vì sao bỏ qua, hoặc phép kiểm tra lỗi đã dừng những mô hình nào (tiếng Việt) */
   message: string | null;
+  /** Bắt đầu */
   started_at: Date;
+  /** Kết thúc */
   finished_at: Date;
 }
 
+/** Từ điển dữ liệu: mọi bảng và cột của kho với mô tả và nguồn, làm mới cuối mỗi lần chạy biến đổi; docs/data-dictionary.md viết từ đây */
 export interface OpsDataDictionary {
+  /** Schema */
   table_schema: string;
+  /** Bảng */
   table_name: string;
+  /** Cột; trống = dòng mô tả bảng */
   column_name: string | null;
+  /** Thứ tự cột trong bảng */
   ordinal_position: number | null;
+  /** Kiểu dữ liệu DuckDB */
   data_type: string | null;
+  /** Mô tả; trống = chưa mô tả */
   description: string | null;
+  /** Dòng đến từ đâu (tệp, mô hình và những gì nó đọc) */
   source: string;
+  /** Nơi duy nhất ghi mô tả (dashboards/registry.json, forms/layouts, transforms/dictionary.json) */
   described_in: string | null;
 }
 
+/** Mỗi tệp đã nhận một dòng (theo mã băm nội dung): mẫu, năm học, trường, trạng thái và số dòng. Tệp là hiện hành cho đến khi một tệp mới hơn cùng mẫu, năm học và trường thay thế */
 export interface OpsFiles {
+  /** Mã băm SHA-256 nội dung tệp (khoá) */
   file_sha256: string;
+  /** Tên tệp như nhận (tệp trong gói zip: <gói>/<tệp>) */
   file_name: string;
+  /** Mẫu đã nhận ra (forms/layouts, forms/grids); trống nếu không nhận ra */
   form: string | null;
+  /** Phiên bản bố cục đã nhận ra tệp */
   form_version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trong tệp */
   period: string | null;
+  /** Mã trường ghi trong tệp; trống với danh sách cấp Sở */
   school_code: string | null;
+  /** loaded (đã nạp) | rejected (bị từ chối cả tệp) | superseded (đã bị tệp mới hơn thay) | bundle (gói zip; mỗi tệp bên trong có dòng riêng) */
   status: string;
+  /** Tệp đang được tính */
   is_current: boolean;
+  /** Vì sao cả tệp bị từ chối hoặc bị thay (tiếng Việt) */
   message: string | null;
+  /** Số dòng đọc được (dòng) = nhận + từ chối + bỏ qua */
   rows_read: number;
+  /** Số dòng được nhận (dòng) */
   rows_accepted: number;
+  /** Số dòng bị từ chối (dòng) */
   rows_rejected: number;
+  /** Số dòng bỏ qua, không phải dòng dữ liệu (dòng) */
   rows_ignored: number;
+  /** Tệp gốc trong hồ dữ liệu (lake/raw/…) */
   raw_path: string;
+  /** Tệp Parquet các dòng được nhận (lake/staging/<mẫu>/<kỳ>/<sha256>.parquet); trống khi cả tệp bị từ chối */
   staging_path: string | null;
+  /** Tệp Parquet các ô bị từ chối hoặc cảnh báo (lake/rejects/…) */
   rejects_path: string | null;
+  /** Thứ tự nạp (sequence ops.load_seq, tăng dần) */
   load_seq: bigint;
+  /** Mã băm của tệp đã thay tệp này */
   superseded_by: string | null;
+  /** Thời điểm nạp */
   loaded_at: Date;
 }
 
+/** Thông báo gửi đơn vị trong kỳ báo cáo: nhắc trước hạn, quá hạn, khoá kỳ (trang theo dõi hiển thị) */
 export interface OpsPeriodOutbox {
+  /** Mã thông báo: <workflow>/<thời điểm>/<đơn vị> (khoá) */
   message_id: string;
+  /** Kỳ báo cáo */
   period: string;
+  /** Đơn vị nhận (school:<mã>, commune:<mã>, …) */
   unit_id: string;
+  /** Người/địa chỉ nhận */
   recipient: string;
+  /** reminder (nhắc) | overdue (quá hạn) | locked (đã khoá) */
   kind: string;
+  /** Nội dung (tiếng Việt) */
   message: string;
+  /** Hạn nộp được nhắc tới */
   due_at: Date;
+  /** Thời điểm tạo */
   created_at: Date;
+  /** Thời điểm đã gửi; trống = chưa gửi (gửi e-mail là tuỳ chọn) */
   sent_at: Date | null;
 }
 
+/** Mỗi kỳ báo cáo đã mở một dòng (trạng thái của kỳ sống trong quy trình Temporal, workflows/periods) */
 export interface OpsPeriods {
+  /** Tên kỳ (khoá) */
   period: string;
+  /** Chuỗi duyệt (workflows/periods/chain.ts): truoc-2025 | hai-cap-2025, theo ngày chốt số liệu */
   chain_id: string;
+  /** Các mẫu phải nộp trong kỳ */
   forms: string[];
+  /** Ngày chốt số liệu (ví dụ 30/9) */
   data_date: Date;
+  /** Hạn nộp */
   deadline_at: Date;
+  /** Thời điểm khoá kỳ */
   lock_at: Date;
+  /** Người mở kỳ */
   opened_by: string;
+  /** Thời điểm mở kỳ */
   opened_at: Date;
 }
 
+/** Mọi ô bị từ chối hoặc bị cảnh báo của mọi tệp, với vị trí và lý do (sổ lỗi Excel của trường đọc từ đây) */
 export interface OpsRejects {
+  /** Mã băm SHA-256 của tệp (ops.files) */
   file_sha256: string;
+  /** Tên tệp */
   file_name: string;
+  /** Trang tính */
   sheet: string | null;
+  /** Số dòng trong trang tính */
   row_number: number | null;
+  /** Cột Excel (A, B, …) */
   column_letter: string | null;
+  /** Tiêu đề cột */
   column_header: string | null;
+  /** Giá trị trong ô */
   value: string | null;
+  /** Lý do (tiếng Việt) */
   reason: string;
+  /** Mã quy tắc để nhóm trong báo cáo (forms/cells.ts CellIssueCode, hoặc mã quy tắc kiểm tra trong forms/rules) */
   code: string | null;
+  /** error (dòng bị từ chối) | warning (dòng vẫn được nhận) */
   severity: string | null;
 }
 
+/** Các migration (warehouse/migrations/*.sql) đã áp dụng cho kho */
 export interface OpsSchemaMigrations {
+  /** Tên migration */
   version: string;
+  /** Thời điểm áp dụng */
   applied_at: Date | null;
 }
 
+/** Mỗi lần chạy biến đổi SQL, mỗi mô hình một dòng */
 export interface OpsTransformRuns {
+  /** Mã lần chạy */
   run_id: string;
+  /** Mô hình (schema.tên) */
   model: string;
+  /** Số dòng sau khi dựng; trống khi không dựng */
   row_count: bigint | null;
+  /** Bắt đầu */
   started_at: Date;
+  /** Kết thúc */
   finished_at: Date;
+  /** built (đã dựng) | skipped (không dựng, giữ nội dung trước) */
   status: string | null;
+  /** Phép kiểm tra mức lỗi đã dừng mô hình, hoặc mô hình phía trên không được dựng */
   blocked_by: string | null;
 }
 
 /** Danh sách cán bộ, giáo viên, nhân viên (CSDL_GiaoVien) (TT 42/2021/TT-BGDĐT; danh mục DM_NHOM_CAN_BO, DM_TRINH_DO_CHUYEN_MON, DM_HINH_THUC_HOP_DONG (mô tả dữ liệu 2020)), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawCanBo {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -476,8 +840,11 @@ export interface RawCanBo {
 
 /** Lịch sử đẩy dữ liệu từ phần mềm quản lý trường học lên CSDL ngành (CSDL ngành: đồng bộ dữ liệu (LoaiDongBo 1 đầu năm, 2 phát sinh, 4 dữ liệu cũ), domain.md §2.5), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawCsdlDayDuLieu {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Năm học (phần đầu biểu mẫu) */
   school_year: string | null;
@@ -509,8 +876,11 @@ export interface RawCsdlDayDuLieu {
 
 /** Tình hình nộp báo cáo thống kê của các trường (CSDL ngành) (CSDL ngành: trạng thái Trường hoàn thành → Phòng đã duyệt → Sở đã duyệt (domain.md §2.5)), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawCsdlTrangThaiNop {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Năm học (phần đầu biểu mẫu) */
   school_year: string | null;
@@ -534,8 +904,11 @@ export interface RawCsdlTrangThaiNop {
 
 /** Danh sách trường (CSDL ngành) (CSDL ngành: TruongHocInfo (mô tả dữ liệu 2020): MaTruongHoc, TenTruong, MaNhomCapHoc, LoaiHinhDaoTao, MaTinh/MaHuyen/MaXa, MaKhuVuc, SoDiemTruong; previous_code, previous_commune_code: mã trường và mã xã trước 1/7/2025, để nối chuỗi số liệu qua sắp xếp đơn vị hành chính [P: giả định, chưa thấy tệp thật]), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawCsdlTruong {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Năm học (phần đầu biểu mẫu) */
   school_year: string | null;
@@ -567,23 +940,37 @@ export interface RawCsdlTruong {
   previous_commune_code: string | null;
 }
 
+/** Mọi biểu thống kê (raw.mn_dau_nam, raw.th_dau_nam, …, mỗi biểu một bảng) gộp trong một view, mỗi ô một dòng: để SQL không phải liệt kê từng biểu */
 export interface RawGridReturns {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Danh sách học sinh (xuất từ CSDL ngành: Học sinh → Xuất Excel) (TT 42/2021/TT-BGDĐT (CSDL ngành); cột theo mẫu C1-HocSinh, moet_smas_vnedu_import_columns.csv), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawHsDanhSach {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -621,8 +1008,11 @@ export interface RawHsDanhSach {
 
 /** Danh sách lớp kèm kết quả học tập, rèn luyện (mẫu số 2) — THCS, THPT theo TT 22/2021 (TT 22/2021/TT-BGDĐT (đánh giá học sinh THCS, THPT)), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawLopKetQua {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -660,8 +1050,11 @@ export interface RawLopKetQua {
 
 /** Danh sách học sinh nhận thiết bị (Chương trình "Sóng và máy tính cho em") (Chương trình "Sóng và máy tính cho em" (2021–); quy tắc bàn giao trong 1 ngày kể từ khi nhận (issue 5)), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawMayTinhChoEm {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -691,8 +1084,11 @@ export interface RawMayTinhChoEm {
 
 /** Nhu cầu và tiếp nhận thiết bị học tập theo trường (Chương trình "Sóng và máy tính cho em") (Chương trình "Sóng và máy tính cho em"), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawMayTinhNhuCau {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Năm học (phần đầu biểu mẫu) */
   school_year: string | null;
@@ -718,8 +1114,11 @@ export interface RawMayTinhNhuCau {
 
 /** Máy tính phục vụ dạy học theo trường (QĐ 4725/QĐ-BGDĐT (2022): tỷ lệ học sinh/máy tính — tiểu học 2–3, THCS 2, THPT 1 (issue 6)), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawMayTinhTruong {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Năm học (phần đầu biểu mẫu) */
   school_year: string | null;
@@ -741,106 +1140,179 @@ export interface RawMayTinhTruong {
 
 /** Biểu thống kê 01-MN-ĐN (TT 24/2018/TT-BGDĐT; biểu như xuất từ CSDL ngành (csdl.moet.gov.vn) năm 2020); 01.ĐN-MN (TT 25/2024/TT-BGDĐT (Phụ lục I); bố cục biểu chưa công bố — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawMnDauNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 02-TH-CN (TT 24/2018/TT-BGDĐT; bố cục biểu chưa có — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThCuoiNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 02-TH-ĐN (TT 24/2018/TT-BGDĐT; dòng và mã số theo biểu xuất từ CSDL ngành năm 2020 (domain.md §2.3, S20)); 02.ĐN-TH (TT 25/2024/TT-BGDĐT (Phụ lục I); bố cục biểu chưa công bố — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThDauNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 03-THCS-CN (TT 24/2018/TT-BGDĐT; bố cục biểu chưa có — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThcsCuoiNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 03-THCS-ĐN (TT 24/2018/TT-BGDĐT; bố cục biểu chưa có — dòng do thongke đặt); 03.ĐN-THCS (TT 25/2024/TT-BGDĐT (Phụ lục I); bố cục biểu chưa công bố — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThcsDauNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 04-THPT-CN (TT 24/2018/TT-BGDĐT; bố cục biểu chưa có — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThptCuoiNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Biểu thống kê 04-THPT-ĐN (TT 24/2018/TT-BGDĐT; bố cục biểu chưa có — dòng do thongke đặt); 04.ĐN-THPT (TT 25/2024/TT-BGDĐT (Phụ lục I); bố cục biểu chưa công bố — dòng do thongke đặt): mỗi ô một dòng (mã dòng, mã cột, giá trị) */
 export interface RawThptDauNam {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
+  /** Mã biểu thống kê của thongke (forms/grids: mn_dau_nam, th_dau_nam, th_cuoi_nam, thcs_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (forms/grids): tt24-2018 (TT 24/2018, trước năm học 2025-2026) hoặc tt25-2024 (TT 25/2024, từ 2025-2026) */
   version: string | null;
+  /** Năm học (YYYY-YYYY) ghi trên biểu */
   period: string | null;
+  /** Mã đơn vị báo cáo ghi trên biểu (mã trường; bản xuất CSDL của Sở ghi mã của Sở) */
   unit_code: string | null;
+  /** Mã số dòng (chỉ tiêu) như in trên biểu; dòng không có mã chính thức dùng khoá tk:… của thongke */
   row_code: string | null;
+  /** Khoá cột (phân tổ theo loại hình và cột con) của biểu, theo forms/grids: <nhóm>_<cột con> */
   column_key: string | null;
+  /** Giá trị ô, dạng chữ như đọc từ tệp (số) */
   value: string | null;
 }
 
 /** Danh sách học sinh tiêm vắc xin (codes are thongke's (TK_VAC_XIN); one row per dose), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawTiemChung {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -868,8 +1340,11 @@ export interface RawTiemChung {
 
 /** Danh sách học sinh được xét công nhận tốt nghiệp (THCS, THPT) (TT 13/2025/TT-BGDĐT (công nhận tốt nghiệp THCS do UBND cấp xã từ 1/7/2025); trước đó Phòng GDĐT), các dòng nhận từ tệp trường gửi, mọi cột dạng chữ như trong tệp */
 export interface RawTotNghiep {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính (sheet) của tệp gốc chứa dòng này */
   sheet: string | null;
+  /** Số dòng trong trang tính Excel của tệp gốc (dạng chữ); cùng file_sha256 và sheet xác định một dòng */
   row_number: string | null;
   /** Mã trường (phần đầu biểu mẫu) */
   school_code: string | null;
@@ -897,367 +1372,717 @@ export interface RawTotNghiep {
   note: string | null;
 }
 
+/** Bảng chuyển đổi xã cũ → xã mới ngày 01/7/2025 (vietnamadminunits, reference/admin/crosswalk_2025), nguyên văn, mọi cột dạng chữ (mã cũ ghi dạng số như 1.0); core.unit_crosswalk làm sạch và nối với core.units */
 export interface RefAdminCrosswalk2025Communes {
+  /** Mã tỉnh cũ (dạng số, mất số 0 đầu) */
   provinceCode: string | null;
+  /** Tỉnh cũ bị hợp nhất (True/False) */
   isMergedProvince: string | null;
+  /** Mã quận/huyện cũ (dạng số) */
   districtCode: string | null;
+  /** Loại quận/huyện cũ */
   districtType: string | null;
+  /** Mã xã cũ (dạng số, ví dụ 1.0); trống với huyện đảo không có xã */
   wardCode: string | null;
+  /** Loại xã cũ */
   wardType: string | null;
+  /** Xã cũ được nhập với xã khác (True/False) */
   isMergedWard: string | null;
+  /** Xã cũ bị chia cho nhiều xã mới (True/False) */
   isDividedWard: string | null;
+  /** Tên tỉnh cũ */
   province: string | null;
+  /** Tên quận/huyện cũ */
   district: string | null;
+  /** Tên xã cũ */
   ward: string | null;
+  /** Tên tỉnh mới */
   newProvince: string | null;
+  /** Tên xã mới */
   newWard: string | null;
+  /** Tên ngắn của xã mới (không có loại) */
   newWardShort: string | null;
+  /** Mã tỉnh mới (2 chữ số) */
   newProvinceCode: string | null;
+  /** Vĩ độ trung tâm tỉnh mới */
   newProvinceLat: string | null;
+  /** Kinh độ trung tâm tỉnh mới */
   newProvinceLon: string | null;
+  /** Mã xã mới (5 chữ số) */
   newWardCode: string | null;
+  /** Loại xã mới */
   newWardType: string | null;
+  /** Vĩ độ trung tâm xã mới */
   newWardLat: string | null;
+  /** Kinh độ trung tâm xã mới */
   newWardLon: string | null;
+  /** Diện tích xã mới (km²) */
   newWardAreaKm2: string | null;
 }
 
+/** Bảng chuyển đổi 63 tỉnh cũ → 34 tỉnh mới (suy ra từ bảng chuyển đổi xã; reference/admin/crosswalk_2025) */
 export interface RefAdminCrosswalk2025Provinces {
+  /** Mã tỉnh cũ (2 chữ số) */
   old_province_code: string | null;
+  /** Tên tỉnh cũ */
   old_province_name: string | null;
+  /** Mã tỉnh mới (2 chữ số) */
   new_province_code: string | null;
+  /** Tên tỉnh mới */
   new_province_name: string | null;
+  /** Số dòng xã cũ của tỉnh trong bảng chuyển đổi xã (căn cứ của ánh xạ) */
   old_ward_rows_mapped: string | null;
 }
 
+/** Danh mục xã/phường/thị trấn trước 01/7/2025 (GSO danhmuchanhchinh, bản 18/07/2025; reference/admin/pre2025), nguyên văn, mọi cột dạng chữ */
 export interface RefAdminPre2025Communes {
+  /** Mã xã/phường/thị trấn (5 chữ số) */
   'Mã': string | null;
+  /** Tên đầy đủ */
   'Tên': string | null;
+  /** Tên tiếng Anh (thường để trống) */
   'Tên Tiếng Anh': string | null;
+  /** Loại đơn vị (Phường, Xã, Thị trấn) */
   'Cấp': string | null;
+  /** Mã quận/huyện */
   'Mã QH': string | null;
+  /** Tên quận/huyện */
   'Quận Huyện': string | null;
+  /** Mã tỉnh/thành phố */
   'Mã TP': string | null;
+  /** Tên tỉnh/thành phố */
   'Tỉnh / Thành Phố': string | null;
 }
 
+/** Danh mục quận/huyện trước 01/7/2025 (GSO danhmuchanhchinh, bản 18/07/2025; reference/admin/pre2025), nguyên văn, mọi cột dạng chữ; core.units làm sạch và gán thời hạn */
 export interface RefAdminPre2025Districts {
+  /** Mã quận/huyện (3 chữ số) */
   'Mã': string | null;
+  /** Tên đầy đủ */
   'Tên': string | null;
+  /** Tên tiếng Anh (thường để trống) */
   'Tên Tiếng Anh': string | null;
+  /** Loại đơn vị (Quận, Huyện, Thị xã, Thành phố) */
   'Cấp': string | null;
+  /** Mã tỉnh/thành phố */
   'Mã TP': string | null;
+  /** Tên tỉnh/thành phố */
   'Tỉnh / Thành Phố': string | null;
 }
 
+/** Đơn vị hành chính hai cấp từ 01/7/2025 (QĐ 19/2025/QĐ-TTg: 34 tỉnh, 3.321 xã), bản chụp 2025-07-01 (reference/admin/two_tier_2025), nguyên văn; mỗi xã một dòng kèm tỉnh */
 export interface RefAdminTwoTier2025 {
+  /** Mã tỉnh (2 chữ số) */
   province_code: string | null;
+  /** Tên đầy đủ của tỉnh */
   province_full_name: string | null;
+  /** Loại: Tỉnh | Thành phố trực thuộc trung ương */
   province_type: string | null;
+  /** Mã xã/phường/đặc khu (5 chữ số) */
   ward_code: string | null;
+  /** Tên đầy đủ của xã/phường/đặc khu */
   ward_full_name: string | null;
+  /** Tên tiếng Anh */
   ward_name_en: string | null;
+  /** Loại: Xã | Phường | Đặc khu tại hải đảo */
   ward_type: string | null;
 }
 
+/** Đơn vị hành chính hai cấp, bản chụp 2026-07-25 (reference/admin/two_tier_2026; Đồng Nai thành thành phố), nguyên văn; mỗi xã một dòng kèm tỉnh */
 export interface RefAdminTwoTier2026 {
+  /** Mã tỉnh (2 chữ số) */
   province_code: string | null;
+  /** Tên đầy đủ của tỉnh */
   province_full_name: string | null;
+  /** Loại: Tỉnh | Thành phố trực thuộc trung ương */
   province_type: string | null;
+  /** Mã xã/phường/đặc khu (5 chữ số) */
   ward_code: string | null;
+  /** Tên đầy đủ của xã/phường/đặc khu */
   ward_full_name: string | null;
+  /** Tên tiếng Anh */
   ward_name_en: string | null;
+  /** Loại: Xã | Phường | Đặc khu tại hải đảo */
   ward_type: string | null;
 }
 
+/** Mọi mục của các danh mục mã (forms/codelists/*.json): danh mục CSDL ngành DM_… (và bản SMAS …_SME) cùng danh mục riêng của thongke TK_… */
 export interface RefCodelistEntries {
+  /** Tên danh mục (tên tệp), ví dụ DM_KHOI, TK_VAC_XIN */
   codelist: string | null;
+  /** Tiêu đề danh mục, ví dụ DANH MỤC KHỐI */
   codelist_title: string | null;
+  /** Mã của mục */
   code: string | null;
+  /** Tên của mục */
   name: string | null;
+  /** Thuộc tính thêm của mục (JSON), ví dụ "Mã cấp học" của DM_KHOI, "Cấp" và "DS_Cấp" của DM_NHOM_CAP_HOC */
   extra: string | null;
 }
 
+/** Mỗi ô giá trị của mọi phiên bản biểu thống kê (forms/grids): trang, dòng, cột và thứ tự của chúng, bỏ dòng tiêu đề nhóm; để SQL biết mã dòng thuộc trang nào (mã dòng lặp lại giữa các trang, cặp dòng–cột thì không) */
 export interface RefGridLayoutCells {
+  /** Mã biểu của thongke (mn_dau_nam, th_dau_nam, …) */
   form: string | null;
+  /** Phiên bản biểu (tt24-2018, tt25-2024) */
   form_version: string | null;
+  /** Ký hiệu biểu chính thức (01-MN-ĐN, 01.ĐN-MN, …) */
   symbol: string | null;
+  /** Khoá trang của biểu */
   sheet_key: string | null;
+  /** Thứ tự trang (từ 1) */
   sheet_order: number | null;
+  /** Mã số dòng như in trên biểu, hoặc khoá tk:… của thongke */
   row_id: string | null;
+  /** Thứ tự dòng trong trang (từ 1, không tính dòng tiêu đề nhóm) */
   row_order: number | null;
+  /** Khoá cột */
   column_key: string | null;
+  /** Thứ tự cột trong trang (từ 1) */
   column_order: number | null;
+  /** Dòng mà bản xuất CSDL để trống (không điền số) */
   is_blank: boolean | null;
 }
 
+/** Số liệu GSO về giáo dục phổ thông theo tỉnh, năm học 2002-03 … 2016-17 (63 tỉnh cũ, ngày 30/9), dạng dài; dùng cho các phép kiểm tra thực tế (transforms/assertions/reality_*.sql) */
 export interface RefGsoGeneralEducationByProvince {
+  /** Loại vùng: country (cả nước) | region (vùng) | province (tỉnh) | other */
   area_kind: string | null;
+  /** Tên vùng/tỉnh như GSO ghi (tiếng Anh) */
   area_name_gso_en: string | null;
+  /** Mã tỉnh cũ (trước 01/7/2025); trống với cả nước, vùng */
   province_code_pre2025: string | null;
+  /** Tên tỉnh tiếng Việt */
   province_name_vi: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Ngày số liệu (30/9 đầu năm học) */
   as_of: string | null;
+  /** Cấp học: total | primary | lower_secondary | upper_secondary | trường nhiều cấp (primary_and_lower_secondary_school, lower_and_upper_secondary_school) */
   level: string | null;
+  /** Chỉ tiêu: schools, classes, pupils, pupils_female, pupils_ethnic_minority, teachers_direct_teaching, … (tiếng Anh) */
   metric: string | null;
+  /** Giá trị, theo unit */
   value: number | null;
+  /** Đơn vị tính (tiếng Anh: school, class, pupil, person, thousand pupils, …) */
   unit: string | null;
+  /** Tệp GSO gốc */
   source_file: string | null;
 }
 
+/** Số liệu GSO toàn quốc về trường, lớp, giáo viên, học sinh phổ thông và mầm non từ năm học 1995-96, dạng dài */
 export interface RefGsoNationalEducation {
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Số liệu sơ bộ (yes/no) */
   preliminary: string | null;
+  /** Cấp học: total | preschool | primary | lower_secondary | upper_secondary | trường nhiều cấp */
   level: string | null;
+  /** Chỉ tiêu: schools, classes, pupils, teachers, teachers_direct_teaching, pupils_per_class, pupils_per_teacher */
   metric: string | null;
+  /** Giá trị, theo unit */
   value: number | null;
+  /** Đơn vị tính (school, thousand classes, thousand pupils, thousand persons, ratio) */
   unit: string | null;
+  /** Tệp GSO gốc */
   source_file: string | null;
 }
 
+/** Số liệu GSO về giáo dục mầm non theo tỉnh, năm học 2002-03 … 2016-17 (63 tỉnh cũ, ngày 30/9), dạng dài */
 export interface RefGsoPreschoolByProvince {
+  /** Loại vùng: country (cả nước) | region (vùng) | province (tỉnh) | other */
   area_kind: string | null;
+  /** Tên vùng/tỉnh như GSO ghi (tiếng Anh) */
   area_name_gso_en: string | null;
+  /** Mã tỉnh cũ (trước 01/7/2025); trống với cả nước, vùng */
   province_code_pre2025: string | null;
+  /** Tên tỉnh tiếng Việt */
   province_name_vi: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Ngày số liệu (30/9 đầu năm học) */
   as_of: string | null;
+  /** Cấp học: preschool */
   level: string | null;
+  /** Chỉ tiêu: schools, classes, pupils, pupils_female, pupils_ethnic_minority, teachers_direct_teaching, … (tiếng Anh) */
   metric: string | null;
+  /** Giá trị, theo unit */
   value: number | null;
+  /** Đơn vị tính (tiếng Anh: school, class, pupil, person, thousand pupils, …) */
   unit: string | null;
+  /** Tệp GSO gốc */
   source_file: string | null;
 }
 
+/** Đối chiếu số của niên giám tỉnh với số GSO toàn quốc cho cùng tỉnh, năm học, cấp học và chỉ tiêu */
 export interface RefGsoProvincialVsGso {
+  /** Tỉnh */
   province: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Cấp học */
   level: string | null;
+  /** Chỉ tiêu: schools, classes, teachers, pupils */
   metric: string | null;
+  /** Giá trị trong niên giám tỉnh */
   provincial_yearbook_value: number | null;
+  /** Giá trị trong số liệu GSO */
   gso_national_value: number | null;
+  /** Chênh lệch (niên giám − GSO) */
   difference: number | null;
+  /** Khớp: yes | NO | yes (GSO rounded to thousands) */
   match: string | null;
+  /** Nguồn niên giám */
   provincial_source: string | null;
+  /** Nguồn GSO */
   gso_source: string | null;
 }
 
+/** Niên giám cấp tỉnh: trường, lớp, giáo viên, học sinh phổ thông theo tỉnh (và huyện), năm học và loại hình, mỗi dòng một năm học */
 export interface RefGsoProvincialYearbookByYear {
+  /** Tỉnh */
   province: string | null;
+  /** Huyện, nếu có */
   district: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Cấp học */
   level: string | null;
+  /** Loại hình: total | public | non_public */
   ownership: string | null;
+  /** Số trường (trường) */
   schools: number | null;
+  /** Số lớp (lớp) */
   classes: number | null;
+  /** Số giáo viên (người) */
   teachers: number | null;
+  /** Số học sinh (học sinh) */
   pupils: number | null;
+  /** Số liệu sơ bộ (yes/no) */
   preliminary: string | null;
+  /** Các trang nguồn (cách nhau bằng |) */
   source_url: string | null;
 }
 
+/** Bảng giáo dục trong niên giám thống kê cấp tỉnh (Cục Thống kê tỉnh), dạng dài, kèm nguồn từng số */
 export interface RefGsoProvincialYearbookEducation {
+  /** Tỉnh của niên giám */
   province: string | null;
+  /** Mã tỉnh cũ (trước 01/7/2025) */
   province_code_pre2025: string | null;
+  /** Huyện, nếu bảng chia theo huyện */
   district: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Cấp học (preschool, primary, lower_secondary, upper_secondary, total_general, …) */
   level: string | null;
+  /** Loại hình: total | public | non_public */
   ownership: string | null;
+  /** Chỉ tiêu: schools, classes, classrooms, teachers, teachers_direct_teaching, teachers_qualified, pupils, pupils_female, pupils_male, pupils_per_class, pupils_per_teacher */
   metric: string | null;
+  /** Giá trị, theo unit */
   value: number | null;
+  /** Đơn vị tính (tiếng Anh) */
   unit: string | null;
+  /** Số liệu sơ bộ (yes/no) */
   preliminary: string | null;
+  /** Số như in trong niên giám (dấu chấm ngăn nghìn) */
   published_as: string | null;
+  /** Niên giám nguồn */
   yearbook: string | null;
+  /** Bảng trong niên giám */
   table: string | null;
+  /** Địa chỉ trang nguồn */
   source_url: string | null;
+  /** Ghi chú */
   note: string | null;
 }
 
+/** Kiểm tra các tỷ lệ GSO công bố (học sinh/lớp, học sinh/giáo viên) bằng cách tính lại từ tử số và mẫu số */
 export interface RefGsoRatioChecks {
+  /** Phạm vi: Vietnam (national) hoặc tên tỉnh */
   scope: string | null;
+  /** Năm học (YYYY-YYYY) */
   school_year: string | null;
+  /** Cấp học */
   level: string | null;
+  /** Tỷ lệ: pupils_per_class | pupils_per_teacher */
   metric: string | null;
+  /** Tử số: số học sinh */
   numerator_pupils: number | null;
+  /** Mẫu số: số lớp hoặc giáo viên */
   denominator: number | null;
+  /** Tỷ lệ tính lại */
   computed: number | null;
+  /** Tỷ lệ GSO công bố */
   published: number | null;
+  /** Cách làm tròn của số công bố */
   published_rounding: string | null;
+  /** Số liệu sơ bộ (yes/no) */
   preliminary: string | null;
+  /** Tính lại khớp số công bố (yes/no) */
   agrees: string | null;
+  /** Nguồn */
   sources: string | null;
+  /** Ghi chú */
   note: string | null;
 }
 
+/** Mục tiêu của chỉ số theo cấp học (forms/indicators.json targets), ví dụ học sinh/máy tính theo QĐ 4725/2022 */
 export interface RefIndicatorTargets {
+  /** Mã chỉ số (ref.indicators.code) */
   code: string;
+  /** Cấp học (DM_CAP_HOC); '*' = mọi cấp */
   level_code: string;
+  /** max = không vượt quá mục tiêu; min = ít nhất bằng mục tiêu */
   direction: string;
+  /** Giá trị mục tiêu, theo đơn vị tính của chỉ số */
   target: number;
 }
 
+/** Các chỉ số (forms/indicators.json), mỗi chỉ số một dòng: tử số và mẫu số là tên chỉ tiêu của core.school_measures; marts.mart_indicators tính giá trị */
 export interface RefIndicators {
+  /** Mã chỉ số (TT 03/2024/TT-BGDĐT khi có, QD4725.…, hoặc TK_… của thongke) */
   code: string;
+  /** Tên chỉ số */
   name: string;
+  /** Chỉ tiêu tử số (core.school_measures.measure) */
   numerator: string;
+  /** Chỉ tiêu mẫu số (core.school_measures.measure) */
   denominator: string;
+  /** Hệ số nhân: 1, hoặc 100 với tỷ lệ phần trăm */
   scale: number;
+  /** Đơn vị tính (%, học sinh/lớp, …) */
   unit: string;
+  /** Định nghĩa (tiếng Việt) */
   definition: string;
+  /** Văn bản quy định */
   regulation: string;
 }
 
+/** Danh mục khối lớp (DM_KHOI, forms/codelists/DM_KHOI.json) kèm cấp học của khối và khối cuối cấp: đọc từ danh mục, nơi duy nhất ghi điều này */
+export interface StagingStgCodesKhoi {
+  /** Mã khối (DM_KHOI) */
+  grade_code: string | null;
+  /** Tên khối theo DM_KHOI (Khối 1 … Khối 12, Nhóm trẻ, Lớp mẫu giáo, …) */
+  grade_name: string | null;
+  /** Cấp học của khối (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX), theo "Mã cấp học" của DM_KHOI */
+  level_code: string | null;
+  /** Khối cuối cấp: khối có mã lớn nhất trong cấp học (tiểu học 05, THCS 09, THPT 12, mầm non 17; với GDTX là 28 "Khối 5") */
+  is_last_grade: boolean | null;
+}
+
+/** Danh mục trạng thái học sinh (DM_TRANG_THAI_HOC_SINH) chia nhóm theo tên trong danh mục: "Thôi học …" = thôi học, "Chuyển đi …" = chuyển đi, còn lại là đang học */
+export interface StagingStgCodesTrangThaiHocSinh {
+  /** Mã trạng thái học sinh (DM_TRANG_THAI_HOC_SINH) */
+  status_code: string | null;
+  /** Tên trạng thái theo danh mục (Đang học, Chuyển đi kỳ 1, Thôi học trong hè, …) */
+  status_name: string | null;
+  /** Thôi học: trạng thái có tên "Thôi học …" (DM_TRANG_THAI_HOC_SINH 05, 09, 12) */
+  is_dropout: boolean | null;
+  /** Chuyển đi: trạng thái có tên "Chuyển đi …" (DM_TRANG_THAI_HOC_SINH 04, 08, 11) */
+  is_transferred_out: boolean | null;
+}
+
+/** Cán bộ, giáo viên, nhân viên theo danh sách trường gửi (mẫu can_bo, xuất từ CSDL ngành): mỗi dòng được nhận của một tệp hiện hành. Họ tên, ngày sinh, email ở lại raw; core và marts chỉ đếm */
 export interface StagingStgCsdlCanBo {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã cán bộ (thông tin cá nhân, không công bố) */
   staff_code: string | null;
+  /** Giới tính (DM_GIOI_TINH: 01 nam, 02 nữ) */
   gender_code: string | null;
+  /** Dân tộc (DM_DAN_TOC; 01 = Kinh) */
   ethnicity_code: string | null;
+  /** Nhóm cán bộ (DM_NHOM_CAN_BO: 01 cán bộ quản lý, 02 nhân viên, 03 giáo viên, 06 giáo viên dạy nghề, 10 giáo viên biệt phái, …) */
   staff_group_code: string | null;
+  /** Tên nhóm cán bộ theo DM_NHOM_CAN_BO; trống nếu mã không có trong danh mục */
   staff_group_name: string | null;
+  /** Hình thức hợp đồng (DM_HINH_THUC_HOP_DONG) */
   contract_code: string | null;
+  /** Trình độ chuyên môn (DM_TRINH_DO_CHUYEN_MON) */
   qualification_code: string | null;
+  /** Chuẩn đào tạo (DM_CHUAN_DAO_TAO) */
   standard_code: string | null;
+  /** Trạng thái cán bộ (DM_TRANG_THAI_CAN_BO: 01 đang làm việc, 02 đã chuyển đi, 05 đã nghỉ hưu, 07 chuyển đến, …) */
   staff_status_code: string | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Giáo viên: nhóm cán bộ có tên bắt đầu bằng "Giáo viên" (DM_NHOM_CAN_BO 03, 06, 10) */
   is_teacher: boolean | null;
+  /** Cán bộ quản lý (nhóm cán bộ 01) */
   is_manager: boolean | null;
+  /** Đang làm việc: trạng thái 01 "Đang làm việc" hoặc 07 "Chuyển đến" (để trống coi như 01) */
   is_working: boolean | null;
 }
 
+/** Học sinh theo danh sách trường gửi (mẫu hs_danh_sach xuất từ CSDL ngành, và các biến thể SMAS, vnEdu, MISA nạp vào cùng bảng raw): mỗi dòng được nhận của một tệp hiện hành (danh sách đã bị thay thế không còn được tính). Họ tên, ngày sinh, số định danh ở lại đây để kiểm tra; marts chỉ đếm */
 export interface StagingStgCsdlHocSinh {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Tên trang tính của tệp gốc */
   sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã xã/phường ghi ở phần đầu danh sách (từ năm học 2025-2026 là mã xã mới sau 01/7/2025); chỉ mẫu CSDL ngành có, các biến thể để trống */
+  commune_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Số định danh cá nhân (thông tin cá nhân, không công bố) */
   personal_id: string | null;
+  /** Tên trường ghi ở phần đầu danh sách */
   school_name: string | null;
+  /** Họ và tên học sinh (thông tin cá nhân, không công bố) */
   full_name: string | null;
+  /** Ngày sinh (thông tin cá nhân, không công bố) */
   birth_date: Date | null;
+  /** Ngày nhập trạng thái */
   status_date: Date | null;
+  /** Giới tính (DM_GIOI_TINH: 01 nam, 02 nữ) */
   gender_code: string | null;
+  /** Dân tộc (DM_DAN_TOC; 01 = Kinh) */
   ethnicity_code: string | null;
+  /** Khối (DM_KHOI, forms/codelists/DM_KHOI.json) */
   grade_code: string | null;
+  /** Tên khối theo DM_KHOI (Khối 1 … Khối 12, Nhóm trẻ, Lớp mẫu giáo, …) */
   grade_name: string | null;
+  /** Cấp học của khối (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX), theo "Mã cấp học" của DM_KHOI; trống nếu mã khối không có trong danh mục */
   level_code: string | null;
+  /** Trạng thái học sinh (DM_TRANG_THAI_HOC_SINH: 01 đang học, 02/06/10 chuyển đến, 04/08/11 chuyển đi, 05/09/12 thôi học, …) */
   status_code: string | null;
+  /** Loại khuyết tật (DM_LOAI_KHUYET_TAT); trống = không khuyết tật */
   disability_code: string | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Có ghi loại khuyết tật */
   has_disability: boolean | null;
+  /** Thôi học: trạng thái có tên "Thôi học …" (DM_TRANG_THAI_HOC_SINH 05, 09, 12) */
   is_dropout: boolean | null;
+  /** Chuyển đi: trạng thái có tên "Chuyển đi …" (DM_TRANG_THAI_HOC_SINH 04, 08, 11) */
   is_transferred_out: boolean | null;
+  /** Đang học: không thôi học, không chuyển đi (mã trạng thái ngoài danh mục cũng tính là đang học) */
   is_enrolled: boolean | null;
 }
 
+/** Danh sách lớp kèm kết quả cuối năm (mẫu lop_ket_qua: THCS, THPT theo TT 22/2021 hoặc TT 58/2011, tiểu học theo TT 27/2020), thường mỗi lớp một trang tính: mỗi dòng được nhận của một tệp hiện hành */
 export interface StagingStgCsdlKetQua {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp, ghi ở phần đầu từng trang tính (mục "Lớp") */
   class_code: string | null;
+  /** Khối (DM_KHOI, forms/codelists/DM_KHOI.json) */
   grade_code: string | null;
+  /** Trạng thái học sinh (DM_TRANG_THAI_HOC_SINH: 01 đang học, 02/06/10 chuyển đến, 04/08/11 chuyển đi, 05/09/12 thôi học, …) */
   status_code: string | null;
+  /** Kết quả học tập, mã tuỳ mẫu: TK_KQ_TT22 (TT 22/2021: 1 tốt, 2 khá, 3 đạt, 4 chưa đạt), TK_HOC_LUC_TT58 (học lực, TT 58/2011) hoặc TK_DANH_GIA_TH (tiểu học) */
   learning_code: string | null;
+  /** Kết quả rèn luyện (TK_KQ_TT22) hoặc hạnh kiểm (TK_HANH_KIEM_TT58); mẫu tiểu học không có */
   conduct_code: string | null;
+  /** Số buổi nghỉ học trong năm (buổi) */
   days_absent: number | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Được lên lớp (cột "Lên lớp" = 1, TK_CO_KHONG) */
   is_promoted: boolean | null;
+  /** Không được lên lớp (cột "Lên lớp" = 0); cả hai cột đều sai hoặc trống khi chưa xét */
   is_not_promoted: boolean | null;
 }
 
+/** Danh sách học sinh được xét công nhận tốt nghiệp THCS, THPT (mẫu tot_nghiep): mỗi dòng được nhận của một tệp hiện hành */
 export interface StagingStgCsdlTotNghiep {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Nữ (giới tính 02) */
   is_female: boolean | null;
+  /** Dân tộc thiểu số: dân tộc khác Kinh (mã khác 01) */
   is_ethnic_minority: boolean | null;
+  /** Được công nhận tốt nghiệp (TK_TOT_NGHIEP 1) */
   is_graduated: boolean | null;
 }
 
+/** Danh sách trường của tỉnh xuất từ CSDL ngành (mẫu csdl_truong, Sở gửi): mỗi trường, mỗi năm học của một tệp hiện hành. previous_code, previous_commune_code là mã trường và mã xã của trường trước 01/7/2025 */
 export interface StagingStgCsdlTruong {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã tỉnh ghi ở phần đầu danh sách */
   province_code: string | null;
+  /** Mã trường hiện hành trong CSDL ngành (mã mới từ 01/7/2025) */
   school_code: string | null;
+  /** Mã trường trước 01/7/2025, để nối chuỗi số liệu qua sắp xếp đơn vị hành chính */
   previous_code: string | null;
+  /** Mã xã/phường của trường (mã xã mới trong danh sách từ năm học 2025-2026) */
   commune_code: string | null;
+  /** Mã xã/phường của trường trước 01/7/2025 (mã GSO cũ, 5 chữ số) */
   previous_commune_code: string | null;
+  /** Tên trường */
   school_name: string | null;
+  /** Nhóm cấp học (DM_NHOM_CAP_HOC: 06 tiểu học, 07 THCS, 08 THPT, 09 PTCS, 11 phổ thông, …) */
   school_group_code: string | null;
+  /** Loại hình trường (DM_LOAI_HINH: 01 công lập, 02 ngoài công lập, 03 dân lập, 09 tư thục) */
   ownership_code: string | null;
+  /** Khu vực (DM_KHU_VUC: 01 biên giới - hải đảo, 02 đô thị, 03 đồng bằng, 04 miền núi - vùng sâu) */
   area_code: string | null;
+  /** Số điểm trường */
   sites: number | null;
+  /** Trường đang hoạt động (TK_CO_KHONG 1; để trống coi như đang hoạt động) */
   is_active: boolean | null;
 }
 
-export interface StagingStgProgrammeMayTinhTruong {
+/** Các tệp được tính: với mỗi mẫu, trường và năm học là tệp mới nhất (tệp nộp lại thay tệp cũ; warehouse/loader.ts giữ ops.files.is_current). Mọi mô hình staging đọc dòng raw qua bảng này */
+export interface StagingStgCurrentFiles {
+  /** Mã băm SHA-256 của tệp (khoá của ops.files) */
   file_sha256: string | null;
-  source_row: number | null;
+  /** Mẫu của tệp (forms/layouts, forms/grids: hs_danh_sach, can_bo, csdl_truong, mn_dau_nam, …) */
+  form: string | null;
+  /** Phiên bản bố cục đã nhận ra tệp (forms/layouts: 1; forms/grids: tt24-2018, tt25-2024) */
+  form_version: string | null;
+  /** Năm học (YYYY-YYYY) của tệp */
   period: string | null;
+  /** Mã trường của tệp; trống với danh sách cấp Sở (csdl_truong, may_tinh_truong, may_tinh_nhu_cau, …) */
   school_code: string | null;
+}
+
+/** Máy tính phục vụ dạy học theo trường (mẫu may_tinh_truong, danh sách của Sở): mẫu số của tỷ lệ học sinh/máy tính theo QĐ 4725/QĐ-BGDĐT năm 2022 */
+export interface StagingStgProgrammeMayTinhTruong {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
+  file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
+  period: string | null;
+  /** Mã trường ghi ở từng dòng của danh sách cấp Sở (mã trước 01/7/2025 hoặc mã mới) */
+  school_code: string | null;
+  /** Số máy tính phục vụ dạy học (máy) */
   computers_teaching: number | null;
+  /** Số máy tính kết nối Internet (máy) */
   computers_internet: number | null;
+  /** Số phòng tin học (phòng) */
   computer_rooms: number | null;
 }
 
+/** Chương trình "Sóng và máy tính cho em": nhu cầu và tiếp nhận thiết bị theo trường và đối tượng học sinh (mẫu may_tinh_nhu_cau, danh sách của Sở) */
 export interface StagingStgProgrammeNhuCauThietBi {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở từng dòng của danh sách cấp Sở (mã trước 01/7/2025 hoặc mã mới) */
   school_code: string | null;
+  /** Đối tượng học sinh (TK_DOI_TUONG_MAY_TINH: 01 hộ nghèo, 02 hộ cận nghèo, 03 hoàn cảnh khó khăn khác) */
   category_code: string | null;
+  /** Số học sinh cần máy tính (học sinh) */
   pupils_needing_device: number | null;
+  /** Số học sinh cần SIM/gói cước (học sinh) */
   pupils_needing_sim: number | null;
+  /** Số máy trường đã nhận (máy) */
   devices_received: number | null;
+  /** Số máy đã bàn giao cho học sinh (máy) */
   devices_handed_over: number | null;
 }
 
+/** Chương trình "Sóng và máy tính cho em": mỗi thiết bị trao cho một học sinh (mẫu may_tinh_cho_em), dòng được nhận của tệp hiện hành. Thiết bị cho mượn (TK_HINH_THUC_TRAO 2) vẫn là của trường */
 export interface StagingStgProgrammeThietBi {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Đối tượng học sinh (TK_DOI_TUONG_MAY_TINH: 01 hộ nghèo, 02 hộ cận nghèo, 03 hoàn cảnh khó khăn khác) */
   category_code: string | null;
+  /** Loại thiết bị (TK_THIET_BI: 01 máy tính bảng, 02 máy tính xách tay, 03 máy tính để bàn, 04 SIM/gói cước 4G) */
   device_code: string | null;
+  /** Hình thức trao (TK_HINH_THUC_TRAO: 1 tặng, 2 cho mượn) */
   handover_mode_code: string | null;
+  /** Ngày trường nhận thiết bị */
   delivered_on: Date | null;
+  /** Ngày bàn giao cho học sinh */
   handed_over_on: Date | null;
+  /** Số ngày từ khi trường nhận đến khi bàn giao cho học sinh (ngày; âm nếu ngày bàn giao ghi trước ngày nhận) */
   handover_days: bigint | null;
+  /** Cho mượn (hình thức 2): thiết bị vẫn là của trường */
   is_loan: boolean | null;
+  /** SIM/gói cước 4G (loại 04), không phải máy */
   is_sim: boolean | null;
 }
 
+/** Danh sách tiêm chủng của trường (mẫu tiem_chung): mỗi mũi tiêm của một học sinh, dòng được nhận của tệp hiện hành */
 export interface StagingStgProgrammeTiemChung {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
+  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
   source_row: number | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới; nối với core.school_codes để ra school_id) */
   school_code: string | null;
+  /** Mã học sinh của CSDL ngành (thông tin cá nhân, không công bố) */
   pupil_code: string | null;
+  /** Lớp (mã hoặc tên lớp như phần mềm của trường xuất) */
   class_code: string | null;
+  /** Vắc xin (TK_VAC_XIN: MR sởi - rubella, TD uốn ván - bạch hầu giảm liều, COVID COVID-19) */
   vaccine_code: string | null;
+  /** Mũi thứ mấy của vắc xin đó */
   dose: number | null;
+  /** Ngày tiêm */
   vaccinated_on: Date | null;
 }
 
+/** Mã trường nào đã gửi danh sách nào trong năm học nào: mỗi (năm học, mã trường, mẫu) một dòng, từ mọi danh sách kho tính (tệp hiện hành) */
 export interface StagingStgReportedSchoolCodes {
+  /** Năm học (YYYY-YYYY) */
   period: string | null;
+  /** Mã trường ghi trong danh sách (mã trước 01/7/2025 hoặc mã mới) */
   school_code: string | null;
+  /** Mẫu danh sách: hs_danh_sach, can_bo, lop_ket_qua, tot_nghiep, may_tinh_cho_em, may_tinh_nhu_cau, may_tinh_truong, tiem_chung */
   form: string | null;
 }
 
@@ -1272,6 +2097,7 @@ export interface Database {
   'core.school_codes': CoreSchoolCodes;
   'core.school_measures': CoreSchoolMeasures;
   'core.school_periods': CoreSchoolPeriods;
+  'core.school_units': CoreSchoolUnits;
   'core.schools': CoreSchools;
   'core.staff': CoreStaff;
   'core.unit_crosswalk': CoreUnitCrosswalk;
@@ -1326,11 +2152,14 @@ export interface Database {
   'ref.gso_ratio_checks': RefGsoRatioChecks;
   'ref.indicator_targets': RefIndicatorTargets;
   'ref.indicators': RefIndicators;
+  'staging.stg_codes__khoi': StagingStgCodesKhoi;
+  'staging.stg_codes__trang_thai_hoc_sinh': StagingStgCodesTrangThaiHocSinh;
   'staging.stg_csdl__can_bo': StagingStgCsdlCanBo;
   'staging.stg_csdl__hoc_sinh': StagingStgCsdlHocSinh;
   'staging.stg_csdl__ket_qua': StagingStgCsdlKetQua;
   'staging.stg_csdl__tot_nghiep': StagingStgCsdlTotNghiep;
   'staging.stg_csdl__truong': StagingStgCsdlTruong;
+  'staging.stg_current_files': StagingStgCurrentFiles;
   'staging.stg_programme__may_tinh_truong': StagingStgProgrammeMayTinhTruong;
   'staging.stg_programme__nhu_cau_thiet_bi': StagingStgProgrammeNhuCauThietBi;
   'staging.stg_programme__thiet_bi': StagingStgProgrammeThietBi;
