@@ -57,11 +57,13 @@ graduation_counts as (
 ),
 
 school_pupils as (
+    -- the school's enrolled pupils, every level together (from the counts above: one pass over
+    -- the pupils, not two)
     select
         period,
         school_id,
-        count(*) filter (where is_enrolled) as school_pupils
-    from core.pupils
+        sum(pupils)::bigint as school_pupils
+    from pupil_counts
     group by all
 ),
 

@@ -10,12 +10,21 @@ with pupils as (
 ),
 
 schools as (
-    -- one name per school and period (the first row's, by file then row)
+    -- one name per school and period: the first row's, by file then row (each file's first row,
+    -- then the first file; two small aggregations rather than one over a 73-character sort key)
     select
         period,
         school_code,
-        arg_min(school_name, file_sha256 || lpad(source_row::varchar, 9, '0')) as school_name
-    from pupils
+        arg_min(school_name, file_sha256) as school_name
+    from (
+        select
+            period,
+            school_code,
+            file_sha256,
+            arg_min(school_name, source_row) as school_name
+        from staging.stg_csdl__hoc_sinh
+        group by all
+    ) as files
     group by all
 ),
 

@@ -13,11 +13,18 @@ with doses as (
 ),
 
 enrolled as (
+    -- only the schools and periods with a vaccination list are counted (the join below keeps no other)
     select
-        period,
-        school_id,
-        count(*) filter (where is_enrolled) as pupils
-    from core.pupils
+        pupils.period,
+        pupils.school_id,
+        count(*) filter (where pupils.is_enrolled) as pupils
+    from core.pupils as pupils
+    where exists (
+        select 1
+        from doses
+        where doses.period = pupils.period
+            and doses.school_id = pupils.school_id
+    )
     group by all
 ),
 
