@@ -137,7 +137,8 @@ async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: stri
   const files = new Map((await wh.rows<FileInfo & { file_sha256: string }>(
     `select file_sha256, file_name, form, raw_path from ops.files where file_sha256 in (${shas.map(quotedString).join(', ')})`,
   )).map((f) => [f.file_sha256, f]));
-  return Promise.all(shas.map(async (sha) => {
+  // the originals are read a few at a time: a rule may name rows of a thousand files
+  return (await inBatches(shas, ORIGINALS_AT_ONCE, async (sha) => {
     const mine = rows.filter((r) => r.file_sha256 === sha);
     const f = files.get(sha);
     const wanted = new Map<string, Set<number>>();
@@ -160,7 +161,23 @@ async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: stri
         code: rule.code, severity: rule.severity,
       };
     });
-  })).then((x) => x.flat());
+  })).flat();
+}
+
+/** Originals of flagged files read at once when a rule's findings are placed. */
+const ORIGINALS_AT_ONCE = 4;
+
+/** fn over every item, at most `n` at a time, results in the items' order. */
+async function inBatches<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
 }
 
 async function insertFindings(wh: Warehouse, fs: RuleFinding[]): Promise<void> {

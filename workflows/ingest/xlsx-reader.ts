@@ -65,8 +65,12 @@ function zipFromBuffer(buf: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((res, rej) => yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: true }, (e, z) => (e ? rej(e) : res(z!))));
 }
 
+/** An inflated part in chunks, giving the event loop a turn between them (heartbeats, other work). */
 async function* split(buf: Buffer): AsyncGenerator<Buffer> {
-  for (let i = 0; i < buf.length; i += SCAN_CHUNK) yield buf.subarray(i, i + SCAN_CHUNK);
+  for (let i = 0; i < buf.length; i += SCAN_CHUNK) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    yield buf.subarray(i, i + SCAN_CHUNK);
+  }
 }
 
 /**
