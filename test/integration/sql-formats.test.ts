@@ -66,4 +66,4 @@ test('csv to a file with --out; parquet without --out is refused; writes are ref
   const del = await thongke(['sql', '--format', 'csv', 'delete from marts.t'], env);
   expect([del.code, del.stderr]).toEqual([1, expect.stringMatching(/read-only/i)]);
   expect((await thongke(['sql', '--format', 'csv', 'select count(*) as n from marts.t'], env)).stdout).toBe('n\n2\n');
-});
+}, 240_000); // five processes, each opening the warehouse
