@@ -43,9 +43,16 @@ test('demo twice: same totals, no duplicates, a site with no personal data', asy
     const html = readFileSync(join(home, 'site', 'bo', 'index.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('<table');
-    const published = siteFiles(join(home, 'site')).map((f) => readFileSync(f, 'utf8')).join('\n');
-    const leaks = names.filter((n) => published.includes(n.full_name) || published.includes(n.personal_id) || published.includes(n.birth_date));
+    // every file the site builds (the libraries it serves, DuckDB-WASM and parquet-wasm, are
+    // vendored code: 35 MB that no value of ours is in, and that made this scan take minutes;
+    // site.test.ts scans Parquet and workbooks through their readers)
+    const built = siteFiles(join(home, 'site')).filter((f) => !/\/assets\/duckdb\//.test(f));
+    expect(built.length).toBeGreaterThan(20);
+    const published = built.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const values = new Set(names.flatMap((n) => [n.full_name, n.personal_id, n.birth_date]).filter(Boolean));
+    const leaks = [...values].filter((v) => published.includes(v));
     expect(leaks).toEqual([]);
+    expect(values.size).toBeGreaterThan(1000);
   } finally {
     if (saved !== undefined) process.env.TEMPORAL_ADDRESS = saved;
   }
