@@ -1,5 +1,6 @@
 // Vietnamese text at the edge: store NFC, compare folded (lowercase, no diacritics, single spaces).
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
 const ASCII = /^[\x00-\x7f]*$/;
 
 export function nfc(s: string): string {
