@@ -17,20 +17,8 @@ type Grids = typeof import('../../forms/grids.js');
 type Reader = typeof import('../../workflows/ingest/xlsx-reader.js');
 type Parser = typeof import('../../workflows/ingest/parse-grid.js');
 
-interface MartRow {
-  period: string;
-  form: string;
-  form_version: string;
-  unit_level: 'province' | 'district';
-  unit_code: string;
-  unit_name: string;
-  section: string;
-  row_id: string;
-  column_key: string;
-  value: number | null;
-  count_schools: number;
-  count_returns: number;
-}
+/** The mart's row as the test reads it (no province columns). */
+type MartRow = Omit<import('../../reports/official-forms.js').OfficialFormCell, 'province_code' | 'province_name'>;
 
 interface KeyGrid {
   file: string;
