@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openWarehouse, type Warehouse } from '../../warehouse/db.js';
 import { runTransforms } from '../../transforms/runner.js';
 import { listIndicators } from '../../warehouse/indicators.js';
-import { qualified, quotedIdentifier } from '../../warehouse/sql.js';
+import { RawRows } from '../helpers/raw-rows.js';
 
 // Two schools of new commune 04828 (Tỉnh Phú Thọ, 25), before 1/7/2025 in old commune 04789
 // (district 148 of Hòa Bình, 17):
@@ -16,19 +16,11 @@ import { qualified, quotedIdentifier } from '../../warehouse/sql.js';
 //   B: lower secondary (group 07, level 03), private (09).
 const NEW_YEAR = '2025-2026';
 const OLD_YEAR = '2024-2025';
-let seq = 0;
-const rows: Record<string, Record<string, string | null>[]> = {};
-const files: { sha: string; form: string; period: string; school: string | null }[] = [];
-
-function file(form: string, period: string, school: string | null, records: Record<string, string | null>[]): void {
-  const sha = `sha-${++seq}`;
-  files.push({ sha, form, period, school });
-  const meta: Record<string, string> = school ? { school_code: school, school_year: period } : { school_year: period, province_code: '25' };
-  (rows[form] ??= []).push(...records.map((r, i) => ({ file_sha256: sha, sheet: 'Sheet1', row_number: String(8 + i), ...meta, ...r })));
-}
+const raw = new RawRows();
+const file = raw.file.bind(raw);
 
 const pupil = (grade: string, cls: string, female: boolean, o: { em?: boolean; disability?: boolean; status?: string } = {}) => ({
-  pupil_code: `P${++seq}`, class_code: cls, grade, gender: female ? '02' : '01', ethnicity: o.em ? '02' : '01',
+  pupil_code: raw.next('P'), class_code: cls, grade, gender: female ? '02' : '01', ethnicity: o.em ? '02' : '01',
   disability: o.disability ? '01' : null, status: o.status ?? '01', birth_date: '2015-01-01', full_name: 'Học sinh',
 });
 
@@ -114,16 +106,7 @@ let wh: Warehouse;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'thongke-indicators-'));
   wh = await openWarehouse(join(dir, 'warehouse.duckdb'));
-  for (const [i, f] of files.entries()) {
-    await wh.run(`insert into ops.files (file_sha256, file_name, form, form_version, period, school_code, status, is_current, rows_read, rows_accepted, rows_rejected, rows_ignored, raw_path, load_seq)
-      values ($1, $2, $3, '1', $4, $5, 'loaded', true, 0, 0, 0, 0, '', $6)`, [f.sha, `${f.sha}.xlsx`, f.form, f.period, f.school, i + 1]);
-  }
-  for (const [form, list] of Object.entries(rows)) {
-    for (const r of list) {
-      const cols = Object.keys(r);
-      await wh.run(`insert into ${qualified('raw', form)} (${cols.map(quotedIdentifier).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(r));
-    }
-  }
+  await raw.load(wh);
   await runTransforms(wh);
 }, 120_000);
 
@@ -156,6 +139,28 @@ describe('indicators, by hand', () => {
     const got = await wh.rowsJson(`select vaccine_code, dose, count_pupils::integer as pupils, count_vaccinated::integer as vaccinated, coverage_pct::double as pct
       from marts.mart_vaccination_coverage where geography = 'new' and unit_level = 'province'`);
     expect(got).toEqual([{ vaccine_code: 'MR', dose: 1, pupils: 5, vaccinated: 4, pct: 80 }]);
+  });
+
+  test('programme devices: A needs 4, 3 handed over, 1 left; of its 4 handovers 3 within a day, 1 a loan', async () => {
+    const got = await wh.rowsJson(`select period, level_code, count_pupils_needing_device::integer as needing, count_devices_handed_over::integer as handed_over,
+        count_remaining_need::integer as remaining, count_handovers::integer as handovers, count_handovers_within_1_day::integer as within_1_day,
+        count_handovers_loan::integer as loans
+      from marts.mart_programme_devices where geography = 'old' and unit_level = 'district' and unit_code = '148' order by level_code`);
+    expect(got).toEqual([
+      { period: NEW_YEAR, level_code: '*', needing: 4, handed_over: 3, remaining: 1, handovers: 4, within_1_day: 3, loans: 1 },
+      { period: NEW_YEAR, level_code: '02', needing: 4, handed_over: 3, remaining: 1, handovers: 4, within_1_day: 3, loans: 1 },
+    ]);
+  });
+
+  test('computer ratios against QĐ 4725: primary 10 pupils on 4 computers (≤ 3: met), THCS 5 on 5 (≤ 2: met)', async () => {
+    const got = await wh.rowsJson(`select level_code, count_pupils::integer as pupils, count_computers::integer as computers, pupils_per_computer::double as ratio,
+        target_pupils_per_computer::double as target, meets_target
+      from marts.mart_computer_ratios where geography = 'new' and unit_level = 'commune' and unit_code = '04828' order by level_code`);
+    expect(got).toEqual([
+      { level_code: '*', pupils: 15, computers: 9, ratio: 1.67, target: null, meets_target: null },
+      { level_code: '02', pupils: 10, computers: 4, ratio: 2.5, target: 3, meets_target: true },
+      { level_code: '03', pupils: 5, computers: 5, ratio: 1, target: 2, meets_target: true },
+    ]);
   });
 
   test('the network report counts the same schools, classes, pupils and staff', async () => {

@@ -2,6 +2,10 @@
 -- its id across the reorganisation of 1/7/2025: the id is its code in the registry (csdl_truong,
 -- the newest period), and the code it had before (previous_code) points to the same id. A code seen
 -- in a list but in no registry is its own id (is_in_registry = false; marts show it without a unit).
+-- One row per code, so that no pupil counts twice: when two registry schools claim the same code
+-- (two schools give the same previous code, or one school's previous code is another's current
+-- code), the school whose current code it is wins, then the lowest school_id; the assertion
+-- school_codes_claimed_once lists the codes so the Sở can correct the registry.
 with registry as (
     select *
     from staging.stg_csdl__truong
@@ -29,13 +33,19 @@ seen as (
     from staging.stg_reported_school_codes
 ),
 
+claimed as (
+    select *
+    from registry_codes
+    qualify row_number() over (partition by code order by code_kind = 'registry' desc, school_id) = 1
+),
+
 final as (
     select
         code,
         school_id,
         code_kind,
         true as is_in_registry
-    from registry_codes
+    from claimed
     union all
     select
         seen.code,
