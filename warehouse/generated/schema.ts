@@ -220,7 +220,7 @@ export interface CoreResults {
   source_row: number | null;
 }
 
-/** Mọi mã mà một trường đã dùng để báo cáo, kèm mã định danh ổn định của trường (school_id). school_id là mã của trường trong danh sách trường (csdl_truong, năm học mới nhất); mã trước 01/7/2025 (previous_code) trỏ về cùng school_id. Mã gặp trong danh sách nhưng không có trong danh sách trường là school_id của chính nó (is_in_registry = false) */
+/** Mọi mã mà một trường đã dùng để báo cáo, kèm mã định danh ổn định của trường (school_id). school_id là mã của trường trong danh sách trường (csdl_truong, năm học mới nhất); mã trước 01/7/2025 (previous_code) trỏ về cùng school_id. Mã gặp trong danh sách nhưng không có trong danh sách trường là school_id của chính nó (is_in_registry = false). Mỗi mã một dòng: khi hai trường cùng dùng một mã, mã thuộc về trường có mã hiện tại đó, rồi school_id nhỏ nhất (kiểm tra school_codes_claimed_once liệt kê các mã này) */
 export interface CoreSchoolCodes {
   /** Mã trường như ghi trong tệp (mã trước 01/7/2025 hoặc mã mới) */
   code: string | null;
@@ -400,6 +400,36 @@ export interface CoreUnits {
   valid_to: Date | null;
 }
 
+/** Số học sinh trên một máy tính dùng cho dạy học ở mỗi cấp học, so với mục tiêu của Quyết định 4725/QĐ-BGDĐT năm 2022. */
+export interface MartsMartComputerRatios {
+  /** Năm học (YYYY-YYYY) */
+  period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
+  geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
+  unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
+  province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
+  province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
+  unit_code: string | null;
+  /** Tên đơn vị; 'Chưa rõ đơn vị' khi trường không xếp được vào đơn vị */
+  unit_name: string | null;
+  /** Cấp học (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX) theo cấp chính của trường; '*' = mọi cấp học gộp lại; trống = cấp không rõ */
+  level_code: string | null;
+  /** Số học sinh đang học của các trường có số liệu máy tính (học sinh); tử số */
+  count_pupils: bigint | null;
+  /** Số máy tính phục vụ dạy học của các trường đó (máy); mẫu số */
+  count_computers: bigint | null;
+  /** Số học sinh trên một máy tính, làm tròn 2 chữ số thập phân */
+  pupils_per_computer: number | null;
+  /** Mục tiêu QĐ 4725/2022: tối đa 3 học sinh/máy ở tiểu học, 2 ở THCS, 1 ở THPT; trống khi cấp học không có mục tiêu (kể cả '*') */
+  target_pupils_per_computer: number | null;
+  /** Đạt mục tiêu (số học sinh/máy không vượt mục tiêu); trống khi không có mục tiêu */
+  meets_target: boolean | null;
+}
+
 /** Các chỉ số (tỷ lệ nhập học, tỷ lệ học sinh trên lớp, …) với định nghĩa và văn bản quy định. */
 export interface MartsMartIndicators {
   /** Năm học (YYYY-YYYY) */
@@ -526,6 +556,38 @@ export interface MartsMartOfficialFormCells {
   count_returns: bigint | null;
 }
 
+/** Học sinh cần thiết bị, thiết bị đã trao và nhu cầu còn lại; lượt trao trong 1 ngày và cho mượn, theo đơn vị và cấp học. */
+export interface MartsMartProgrammeDevices {
+  /** Năm học (YYYY-YYYY) */
+  period: string | null;
+  /** Địa giới: 'new' = sau 01/7/2025 (34 tỉnh, hai cấp tỉnh – xã); 'old' = trước 01/7/2025 (63 tỉnh, ba cấp tỉnh – huyện – xã). Mọi năm học có trên cả hai địa giới, theo đơn vị của chính trường */
+  geography: string | null;
+  /** Cấp đơn vị: province hoặc commune (địa giới 'new'); province hoặc district (địa giới 'old') */
+  unit_level: string | null;
+  /** Mã tỉnh trên địa giới của dòng (mã GSO 2 chữ số; cùng một mã có thể là hai tỉnh khác nhau ở hai địa giới, ví dụ 24 cũ = Bắc Giang, 24 mới = Bắc Ninh); trống nếu trường không xếp được vào tỉnh */
+  province_code: string | null;
+  /** Tên tỉnh trên địa giới của dòng (theo core.units) */
+  province_name: string | null;
+  /** Mã đơn vị (tỉnh, xã/phường hoặc quận/huyện, tuỳ unit_level) trên địa giới của dòng; trống nếu trường không rõ đơn vị */
+  unit_code: string | null;
+  /** Tên đơn vị; 'Chưa rõ đơn vị' khi trường không xếp được vào đơn vị */
+  unit_name: string | null;
+  /** Cấp học (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX) theo cấp chính của trường; '*' = mọi cấp học gộp lại; trống = cấp không rõ */
+  level_code: string | null;
+  /** Số học sinh cần thiết bị theo danh sách nhu cầu của Sở (học sinh) */
+  count_pupils_needing_device: bigint | null;
+  /** Số thiết bị đã trao cho học sinh theo danh sách nhu cầu của Sở (thiết bị) */
+  count_devices_handed_over: bigint | null;
+  /** Nhu cầu còn lại = học sinh cần thiết bị − thiết bị đã trao, không âm (học sinh) */
+  count_remaining_need: bigint | null;
+  /** Số lượt trao thiết bị trong danh sách bàn giao của trường (lượt) */
+  count_handovers: bigint | null;
+  /** Số lượt trao không quá 1 ngày sau khi trường nhận thiết bị (lượt) */
+  count_handovers_within_1_day: bigint | null;
+  /** Số lượt trao theo hình thức cho mượn: thiết bị vẫn là của trường, không tính là thiết bị học sinh có (lượt) */
+  count_handovers_loan: bigint | null;
+}
+
 /** Số học sinh theo năm học, trường và khối, từ danh sách học sinh trường gửi (xuất từ CSDL ngành). Chỉ tính tệp hiện hành của mỗi trường. */
 export interface MartsMartPupilsBySchoolGrade {
   /** Năm học, dạng YYYY-YYYY */
@@ -586,7 +648,7 @@ export interface MartsMartUnitMeasures {
   value: bigint | null;
 }
 
-/** Học sinh đã tiêm đủ các mũi theo lịch, theo đơn vị và cấp học. */
+/** Số lượt tiêm theo vắc xin và mũi, so với học sinh đang học của các trường có gửi danh sách tiêm, theo đơn vị. */
 export interface MartsMartVaccinationCoverage {
   /** Năm học (YYYY-YYYY) */
   period: string | null;
@@ -1768,7 +1830,7 @@ export interface StagingStgCodesKhoi {
   grade_name: string | null;
   /** Cấp học của khối (DM_CAP_HOC: 01 mầm non, 02 tiểu học, 03 THCS, 04 THPT, 05 GDTX), theo "Mã cấp học" của DM_KHOI */
   level_code: string | null;
-  /** Khối cuối cấp: khối có mã lớn nhất trong cấp học (tiểu học 05, THCS 09, THPT 12, mầm non 17; với GDTX là 28 "Khối 5") */
+  /** Khối cuối cấp: Khối 5, 9, 12 (tiểu học 05, THCS 09, THPT 12; GDTX 28, 23, 15 cùng tên); mầm non và xóa mù chữ không có khối cuối cấp */
   is_last_grade: boolean | null;
 }
 
@@ -2102,9 +2164,11 @@ export interface Database {
   'core.staff': CoreStaff;
   'core.unit_crosswalk': CoreUnitCrosswalk;
   'core.units': CoreUnits;
+  'marts.mart_computer_ratios': MartsMartComputerRatios;
   'marts.mart_indicators': MartsMartIndicators;
   'marts.mart_network_report': MartsMartNetworkReport;
   'marts.mart_official_form_cells': MartsMartOfficialFormCells;
+  'marts.mart_programme_devices': MartsMartProgrammeDevices;
   'marts.mart_pupils_by_school_grade': MartsMartPupilsBySchoolGrade;
   'marts.mart_unit_measures': MartsMartUnitMeasures;
   'marts.mart_vaccination_coverage': MartsMartVaccinationCoverage;
