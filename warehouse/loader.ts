@@ -64,7 +64,7 @@ export async function loadParsed(wh: Warehouse, home: string, p: ParseResult): P
     );
     if (loaded && p.form) {
       // the file-scope validation rules (forms/rules): an error rejects its row here, in this transaction
-      const rules = await applyFileRules(wh, home, p.sha256, p.form);
+      const rules = await applyFileRules(wh, home, p.sha256, p.form, p.stagingPath ? `read_parquet(${quotedString(join(home, p.stagingPath))})` : undefined);
       if (rules.rejectedRows) {
         await wh.run('update ops.files set rows_accepted = rows_accepted - $2, rows_rejected = rows_rejected + $2 where file_sha256 = $1', [p.sha256, rules.rejectedRows]);
       }

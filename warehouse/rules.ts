@@ -4,7 +4,9 @@
 // numbers its message template names ({name}). docs/rules.md is generated from the same files.
 //
 // scope file: run in the load transaction of one file (loader.ts) over that file's rows; an error
-//   removes the row from raw.<form> and moves it from accepted to rejected in ops.files.
+//   removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
+//   `raw.<form>` the select names is read as that file's rows only (the loader hands over the
+//   file's own Parquet, so the check costs the file's rows, not the whole table's).
 // scope warehouse: run over the current files of all schools after a batch, before the transforms
 //   (activities.ts transform); a run replaces the rule's previous findings in ops.rejects.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -126,10 +128,29 @@ interface FileInfo {
   raw_path: string;
 }
 
+/** One file's rows of raw.<form>: `source` (a relation holding them) or a filter of the table. */
+export interface FileRows {
+  sha256: string;
+  form: string;
+  /** a SQL relation with exactly the file's rows of raw.<form>, e.g. read_parquet('…') of its staging file */
+  source?: string;
+}
+
+/** The rule's select with every raw.<form> replaced by the file's rows of it (none for other forms). */
+function forOneFile(sql: string, file: FileRows): string {
+  return sql.replace(/\braw\.([a-z0-9_]+)\b/g, (_, form: string) => {
+    const table = qualified('raw', form);
+    if (form !== file.form) return `(select * from ${table} where false)`;
+    return file.source
+      ? `(select * from ${table} where false union all by name select * from ${file.source})`
+      : `(select * from ${table} where file_sha256 = ${quotedString(file.sha256)})`;
+  });
+}
+
 /** Run a rule's select (optionally for one file) and turn its rows into findings. */
-async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: string): Promise<RuleFinding[]> {
-  const sql = onlyFile ? `select * from (${rule.sql}) where file_sha256 = $1` : rule.sql;
-  const rows = await wh.rows<Row>(sql, onlyFile ? [onlyFile] : []);
+async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: FileRows): Promise<RuleFinding[]> {
+  const sql = onlyFile ? `select * from (${forOneFile(rule.sql, onlyFile)}) where file_sha256 = $1` : rule.sql;
+  const rows = await wh.rows<Row>(sql, onlyFile ? [onlyFile.sha256] : []);
   if (!rows.length) return [];
   for (const c of REQUIRED_COLUMNS) if (!(c in rows[0]!)) throw new Error(`forms/rules/${rule.file}: the select must return ${c}`);
   // where each finding's column is in its file (the original workbook's header)
@@ -180,12 +201,17 @@ async function inBatches<T, R>(items: T[], n: number, fn: (item: T) => Promise<R
   return out;
 }
 
+/** Findings inserted a few hundred per statement (a warehouse rule may name ten thousand rows). */
+const FINDINGS_PER_INSERT = 500;
+
 async function insertFindings(wh: Warehouse, fs: RuleFinding[]): Promise<void> {
-  for (const f of fs) {
+  for (let i = 0; i < fs.length; i += FINDINGS_PER_INSERT) {
+    const chunk = fs.slice(i, i + FINDINGS_PER_INSERT);
+    const values = chunk.map((_, j) => `(${Array.from({ length: 10 }, (_, k) => `$${j * 10 + k + 1}`).join(', ')})`).join(',\n');
     await wh.run(
       `insert into ops.rejects (file_sha256, file_name, sheet, row_number, column_letter, column_header, value, reason, code, severity)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [f.file_sha256, f.file_name, f.sheet, f.row_number, f.column_letter, f.column_header, f.value, f.reason, f.code, f.severity],
+       values ${values}`,
+      chunk.flatMap((f) => [f.file_sha256, f.file_name, f.sheet, f.row_number, f.column_letter, f.column_header, f.value, f.reason, f.code, f.severity]),
     );
   }
 }
@@ -201,7 +227,7 @@ export interface FileRulesResult {
  * raw.<form> and its ops.files row is written (file name, raw path). Errors delete their rows from
  * raw.<form>; every finding goes to ops.rejects. The caller moves rejectedRows from accepted to rejected.
  */
-export async function applyFileRules(wh: Warehouse, home: string, sha256: string, form: string): Promise<FileRulesResult> {
+export async function applyFileRules(wh: Warehouse, home: string, sha256: string, form: string, source?: string): Promise<FileRulesResult> {
   const rules = listRules().filter((r) => r.scope === 'file' && r.forms.includes(form));
   if (!rules.length) return { rejectedRows: 0, findings: [] };
   // the rules name codes by their names (ref.codelist_entries, made by the transforms or here)
@@ -210,7 +236,7 @@ export async function applyFileRules(wh: Warehouse, home: string, sha256: string
   const all: RuleFinding[] = [];
   const rejected = new Set<string>();
   for (const rule of rules) {
-    const fs = await findings(wh, home, rule, sha256);
+    const fs = await findings(wh, home, rule, { sha256, form, source });
     all.push(...fs);
     if (rule.severity === 'error') for (const f of fs) if (f.row_number !== null && f.sheet !== null) rejected.add(JSON.stringify([f.sheet, f.row_number]));
   }
