@@ -11,7 +11,8 @@
 //   worker's parse slots; loads one task at a time in order; bundle members appended; the
 //   transforms once), with the warehouse kept open as the warehouse worker keeps it.
 // Both end with the same warehouse: the script checks ops.files and every mart have the same rows,
-// and compares each warehouse's findings with the set's answer key (fixtures/key-check.ts).
+// and compares each warehouse's findings, pupil mart and network report with the set's answer key
+// (fixtures/key-check.ts).
 // Prints one JSON line per mode and a markdown table. Needs dist/ (`node scripts/setup.mjs`).
 import { rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,7 +33,7 @@ const { PARSE_THREADS } = await dist('workflows/ingest/parse-in-thread.js');
 const { withWarehouse, keepWarehouseOpen, closeKeptWarehouses } = await dist('warehouse/db.js');
 const { WAREHOUSE_IDLE_CLOSE_MS } = await dist('workflows/worker.js');
 const { filesPerTask } = await dist('workflows/ingest/tasks.js');
-const { compareWithKey } = await dist('fixtures/key-check.js');
+const { compareWithKey, compareMartsWithKey } = await dist('fixtures/key-check.js');
 const { MockActivityEnvironment } = await import('@temporalio/testing');
 
 const files = expandInputs([setDir]);
@@ -154,6 +155,12 @@ async function keyCheck(home) {
   return { expected: c.expected, missing: c.missing.length, unexpected: c.unexpected.length, examples: [...c.missing, ...c.unexpected].slice(0, 5), other: c.other };
 }
 
+/** The pupil mart and the network report against the key, row for row (fixtures/key-check.ts). */
+async function martCheck(home) {
+  const c = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => compareMartsWithKey(setDir, (sql) => wh.rowsJson(sql)), { readOnly: true });
+  return Object.fromEntries(Object.entries(c).map(([mart, m]) => [mart, { expected: m.expected, differences: m.differences.length, examples: m.differences.slice(0, 3) }]));
+}
+
 const report = {};
 for (const mode of modes) {
   const home = freshHome(mode);
@@ -169,6 +176,7 @@ for (const mode of modes) {
   report[mode] = { seconds, snap };
   console.log(JSON.stringify({ mode, seconds: Number(seconds.toFixed(2)), files: snap.files, rows_read: snap.rows_read, rows_accepted: snap.rows_accepted, transform_seconds: snap.transformSeconds }));
   console.log(`answer key (${mode}): ${JSON.stringify(await keyCheck(home))}`);
+  console.log(`marts against the key (${mode}): ${JSON.stringify(await martCheck(home))}`);
 }
 
 if (report.direct && report.temporal) {

@@ -71,98 +71,20 @@ test('a generated set: every file and bundle member counted as the key says', as
   expect(grids[0]!.n).toBe(set.grids.length);
 }, 900_000);
 
-// ---- the marts against the answer key --------------------------------------------------------
-// The key says, for every pupil list, what its accepted rows hold by grade (fixtures/generate.ts
-// acceptedPupils, computed from the records as written, not from the warehouse). Only the files
-// ops.files calls current count (a resubmission, or a file stating another school's code,
-// supersedes); everything else is computed here from the key and the school registry of the key.
-
-interface KeyFile { file: string; form: string; period: string; stated_unit?: string | null; pupils_by_grade?: Record<string, Record<string, number>> }
-interface KeySchool { school_id: string; code_old: string; code_2025: string; old_province: string; old_district: string; old_commune: string; new_province: string; new_commune: string }
-const COUNTS = ['pupils', 'pupils_female', 'pupils_ethnic_minority', 'pupils_disability', 'classes'] as const;
-
-async function currentPupilLists(): Promise<KeyFile[]> {
-  const current = await query<{ file_sha256: string; file_name: string }>("select file_sha256, file_name from ops.files where form = 'hs_danh_sach' and is_current");
-  const shas = new Set(current.map((r) => r.file_sha256));
-  const names = new Set(current.map((r) => r.file_name));
-  return (set.files as KeyFile[]).filter((f) => {
-    if (!f.pupils_by_grade) return false;
-    const [zip, member] = f.file.split('!');
-    return member ? names.has(`${basename(zip!)}/${member}`) : shas.has(sha(join(out, f.file)));
-  });
-}
-
-function keySchools(): Map<string, KeySchool> {
-  const byCode = new Map<string, KeySchool>();
-  for (const line of readFileSync(join(out, 'answer-key', 'schools.jsonl'), 'utf8').split('\n').filter(Boolean)) {
-    const s = JSON.parse(line) as KeySchool;
-    byCode.set(s.code_old, s);
-    byCode.set(s.code_2025, s);
-  }
-  return byCode;
-}
-
-const levelOfGrade = new Map((JSON.parse(readFileSync(new URL('../../forms/codelists/DM_KHOI.json', import.meta.url), 'utf8')) as { entries: { code: string; extra: Record<string, string> }[] })
-  .entries.map((e) => [e.code, e.extra['Mã cấp học']!]));
-
-test('the pupil mart equals the answer key: every current list, school, period and grade', async () => {
-  const want = new Map<string, string>();
-  for (const f of await currentPupilLists()) {
-    for (const [grade, c] of Object.entries(f.pupils_by_grade!)) {
-      want.set(`${f.period}|${f.stated_unit}|${grade}`, JSON.stringify([c.pupils, c.pupils_female, c.pupils_ethnic_minority, c.pupils_disability, c.dropouts, c.transferred_out, c.classes]));
-    }
-  }
-  const got = new Map((await query<Record<string, string | number>>(
-    `select period, school_code, grade_code, count_pupils::integer as a, count_pupils_female::integer as b, count_pupils_ethnic_minority::integer as c,
-       count_pupils_disability::integer as d, count_dropouts::integer as e, count_transferred_out::integer as f, count_classes::integer as g
-     from marts.mart_pupils_by_school_grade`)).map((r) => [`${r.period}|${r.school_code}|${r.grade_code}`, JSON.stringify([r.a, r.b, r.c, r.d, r.e, r.f, r.g])]));
-  expect(want.size).toBeGreaterThan(100);
-  expect([...got.entries()].filter(([k, v]) => want.get(k) !== v)).toEqual([]);
-  expect([...want.entries()].filter(([k, v]) => got.get(k) !== v)).toEqual([]);
-});
-
-/** The network report's pupil counts as the key gives them, on both geographies, by level and '*'. */
-async function expectedNetwork(): Promise<Map<string, number[]>> {
-  const schools = keySchools();
-  const want = new Map<string, number[]>();
-  for (const f of await currentPupilLists()) {
-    const s = schools.get(f.stated_unit!)!;
-    const units = [['new', 'province', s.new_province], ['new', 'commune', s.new_commune], ['old', 'province', s.old_province], ['old', 'district', s.old_district]];
-    for (const [grade, c] of Object.entries(f.pupils_by_grade!)) {
-      for (const [geo, level, unit] of units) {
-        for (const lv of [levelOfGrade.get(grade)!, '*']) {
-          const k = `${f.period}|${geo}|${level}|${unit}|${lv}`;
-          const acc = want.get(k) ?? COUNTS.map(() => 0);
-          COUNTS.forEach((m, i) => (acc[i]! += c[m]!));
-          want.set(k, acc);
-        }
-      }
-    }
-  }
-  return want;
-}
-
-async function networkReport(): Promise<Map<string, number[]>> {
-  const rows = await query<Record<string, string | number>>(
-    `select period, geography, unit_level, unit_code, level_code, count_pupils::integer as a, count_pupils_female::integer as b,
-       count_pupils_ethnic_minority::integer as c, count_pupils_disability::integer as d, count_classes::integer as e
-     from marts.mart_network_report where ownership_group = '*' and area_code = '*'`);
-  return new Map(rows.map((r) => [`${r.period}|${r.geography}|${r.unit_level}|${r.unit_code}|${r.level_code}`, [r.a, r.b, r.c, r.d, r.e] as number[]]));
-}
-
-test('the network report equals the answer key on both geographies, every unit, level and year', async () => {
-  const want = await expectedNetwork();
-  const got = await networkReport();
-  const diff = [...want.entries()].filter(([k, v]) => JSON.stringify(got.get(k)) !== JSON.stringify(v)).map(([k, v]) => ({ k, want: v, got: got.get(k) }));
-  expect(diff).toEqual([]);
-  // and nothing in the mart the key does not have (units with no pupils at all are not rows of the key)
-  const extra = [...got.entries()].filter(([k, v]) => !want.has(k) && v.some((x) => x !== 0));
-  expect(extra).toEqual([]);
+// ---- the marts against the answer key (fixtures/key-check.ts, shared with bench/province) ----
+test('the pupil mart and the network report equal the answer key: every current list, school, grade; every unit, level and year on both geographies', async () => {
+  const { compareMartsWithKey } = await import('../../fixtures/key-check.js');
+  const c = await compareMartsWithKey(out, query);
+  expect(c.pupilsBySchoolGrade.expected).toBeGreaterThan(100);
+  expect(c.pupilsBySchoolGrade.differences).toEqual([]);
+  expect(c.networkReport.expected).toBeGreaterThan(100);
+  expect(c.networkReport.differences).toEqual([]);
 });
 
 test('trends run on across 1 July 2025 on the new geography: a merged province and a divided commune', async () => {
-  const got = await networkReport();
-  const schools = [...new Map([...keySchools().values()].map((s) => [s.school_id, s])).values()];
+  const { currentPupilLists, expectedNetwork, keySchools, networkReport } = await import('../../fixtures/key-check.js');
+  const got = await networkReport(query);
+  const schools = [...new Map([...keySchools(out).values()].map((s) => [s.school_id, s])).values()];
   const periods = ['2020-2021', '2021-2022', '2022-2023', '2023-2024', '2024-2025', '2025-2026'];
   // the merged province: the new province has a value in every year, and each equals the sum of
   // the old provinces it was made of (on the old geography), before and after the merger
@@ -181,7 +103,7 @@ test('trends run on across 1 July 2025 on the new geography: a merged province a
   for (const s of schools) byOld.set(s.old_commune, (byOld.get(s.old_commune) ?? new Set()).add(s.new_commune));
   const divided = [...byOld.entries()].find(([, news]) => news.size > 1);
   expect(divided, 'the tiny world has a divided commune with schools in two new communes').toBeDefined();
-  const want = await expectedNetwork();
+  const want = expectedNetwork(out, await currentPupilLists(out, query));
   for (const newCommune of divided![1]) {
     for (const p of periods) {
       const k = `${p}|new|commune|${newCommune}|*`;
