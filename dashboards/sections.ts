@@ -9,6 +9,8 @@ import { chartSql, type ChartRow } from './query.js';
 import type { ChartSpec, Dataset, PageSpec } from './registry.js';
 import { csv, htmlTable, type Cell } from './tables.js';
 import { quotedIdentifier as q } from '../warehouse/sql.js';
+import { readDictionary } from '../transforms/dictionary.js';
+import { transformsDir } from '../transforms/runner.js';
 
 /** A count as published: null when it is a small cell. */
 export function suppress(n: number | null): number | null {
@@ -91,6 +93,8 @@ export async function datasetStatus(ctx: SiteContext, ds: Dataset): Promise<stri
   if (!cols) return noData(ds.title, `${ds.description} Bảng ${ds.table} chưa có trong kho dữ liệu; trang này sẽ hiện số liệu khi có.`);
   if (ctx.provinceCode !== null && ds.schoolColumn === null) return noData(ds.title, `${ds.description} Bảng ${ds.table} chưa tách được theo tỉnh.`);
   const [r] = await ctx.wh.rowsJson(`select count(*)::integer as n from ${ds.table.split('.').map(q).join('.')}`);
-  const list = htmlTable([{ label: 'Cột' }, { label: 'Ý nghĩa' }], cols.map((c) => [c.name, ds.columns[c.name] ?? '(chưa có mô tả)']));
+  // a column the registry does not describe is described in the data dictionary (transforms/dictionary.json)
+  const described = readDictionary(transformsDir).tables[ds.table]?.columns ?? {};
+  const list = htmlTable([{ label: 'Cột' }, { label: 'Ý nghĩa' }], cols.map((c) => [c.name, ds.columns[c.name] ?? described[c.name] ?? '(chưa có mô tả)']));
   return `<section><h2>${escapeHtml(ds.title)}</h2><p>${escapeHtml(ds.description)}</p><p>Bảng <code>${escapeHtml(ds.table)}</code> có ${formatInt(Number(r?.n ?? 0))} dòng. Trang chi tiết sẽ được dựng khi có mart tổng hợp của bảng này.</p>${list}</section>`;
 }

@@ -25,6 +25,8 @@ export interface Model {
   name: string;
   sql: string;
   dependsOn: string[];
+  /** 'table' (the folder's default) or 'view', from a `-- materialized: view` line in the model */
+  materialized?: 'table' | 'view';
 }
 
 export type Severity = 'error' | 'warning';
@@ -58,7 +60,14 @@ export function discoverModels(dir = transformsDir): Model[] {
     const folder = join(dir, layer);
     if (!existsSync(folder)) continue;
     for (const file of readdirSync(folder).filter((f) => f.endsWith('.sql')).sort()) {
-      models.push({ layer, name: file.replace(/\.sql$/, ''), sql: readFileSync(join(folder, file), 'utf8'), dependsOn: [] });
+      const sql = readFileSync(join(folder, file), 'utf8');
+      // `-- materialized: view` in the comment lines the model starts with
+      const leading = /^(?:[ \t]*--[^\n]*\n|[ \t]*\n)*/.exec(sql)![0];
+      const header = /^[ \t]*--\s*materialized:\s*(\S+)\s*$/m.exec(leading)?.[1];
+      if (header !== undefined && header !== 'table' && header !== 'view') throw new Error(`transforms/${layer}/${file}: "-- materialized:" must be table or view (${header})`);
+      // a view has no previous contents to keep when an assertion stops it: published marts are tables
+      if (header === 'view' && layer === 'marts') throw new Error(`transforms/${layer}/${file}: a mart is published and must be a table, not a view`);
+      models.push({ layer, name: file.replace(/\.sql$/, ''), sql, dependsOn: [], materialized: header ?? 'table' });
     }
   }
   const ids = new Set(models.map(modelId));
@@ -84,9 +93,26 @@ export function orderModels(models: Model[]): Model[] {
   return out;
 }
 
+/**
+ * The statement that builds a model: a table (the default), or a view for a model that a few
+ * others read once each, where storing its rows costs more than reading them again. A view shows
+ * the current rows of what it reads even when an assertion upstream stops it (it has no previous
+ * contents to keep), so only staging and core models may be views: the marts readers see stay
+ * tables and are stopped as usual.
+ */
 export function materialiseSql(m: Model): string {
   const body = m.sql.trim().replace(/;\s*$/, '');
-  return `create or replace table ${qualified(m.layer, m.name)} as\n${body}`;
+  return `create or replace ${m.materialized === 'view' ? 'view' : 'table'} ${qualified(m.layer, m.name)} as\n${body}`;
+}
+
+/** Drop what stands under the model's name if it is of the other kind (a model turned from table to view or back). */
+async function dropOtherKind(wh: Warehouse, m: Model): Promise<void> {
+  const [found] = await wh.rows<{ table_type: string }>(
+    'select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2', [m.layer, m.name]);
+  if (!found) return;
+  const isView = found.table_type === 'VIEW';
+  if (isView && m.materialized !== 'view') await wh.run(`drop view ${qualified(m.layer, m.name)}`);
+  if (!isView && m.materialized === 'view') await wh.run(`drop table ${qualified(m.layer, m.name)}`);
 }
 
 /**
@@ -291,9 +317,11 @@ export async function runTransforms(wh: Warehouse, opts: RunOptions = {}): Promi
             [runId, id, started.toISOString(), now().toISOString(), blockedBy.join(', ') || `mô hình phía trên không được dựng: ${upstreamSkipped.join(', ')}`]);
           continue;
         }
+        await dropOtherKind(wh, m);
         await wh.run(materialiseSql(m));
-        const [count] = await wh.rows<{ n: bigint }>(`select count(*) as n from ${qualified(m.layer, m.name)}`);
-        const rows = Number(count?.n ?? 0);
+        // a view's rows are counted by what reads it, not again here
+        const [count] = m.materialized === 'view' ? [] : await wh.rows<{ n: bigint }>(`select count(*) as n from ${qualified(m.layer, m.name)}`);
+        const rows = count ? Number(count.n) : null;
         run.models.push({ model: id, rows, status: 'built', blockedBy: [] });
         await wh.run(`insert into ops.transform_runs (run_id, model, row_count, started_at, finished_at, status) values ($1, $2, $3, $4, $5, 'built')`, [runId, id, rows, started.toISOString(), now().toISOString()]);
         continue;

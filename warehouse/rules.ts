@@ -5,7 +5,7 @@
 //
 // scope file: run in the load transaction of one file (loader.ts) over that file's rows; an error
 //   removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
-//   `raw.<form>` the select names is read as that file's rows only (the loader hands over the
+//   `raw.<form>` of the rule's forms is read as that file's rows only (the loader hands over the
 //   file's own Parquet, so the check costs the file's rows, not the whole table's).
 // scope warehouse: run over the current files of all schools after a batch, before the transforms
 //   (activities.ts transform); a run replaces the rule's previous findings in ops.rejects.
@@ -136,9 +136,15 @@ export interface FileRows {
   source?: string;
 }
 
-/** The rule's select with every raw.<form> replaced by the file's rows of it (none for other forms). */
-function forOneFile(sql: string, file: FileRows): string {
-  return sql.replace(/\braw\.([a-z0-9_]+)\b/g, (_, form: string) => {
+/**
+ * The rule's select with raw.<form> of each of its forms replaced by the file's rows of it: the
+ * file's own form by its rows, the rule's other forms by nothing (a file has one form). Any other
+ * table the select reads (reference tables, raw.grid_returns) is left as it is.
+ */
+function forOneFile(rule: Rule, file: FileRows): string {
+  const forms = new Set(rule.forms);
+  return rule.sql.replace(/\braw\.([a-z0-9_]+)\b/g, (whole, form: string) => {
+    if (!forms.has(form)) return whole;
     const table = qualified('raw', form);
     if (form !== file.form) return `(select * from ${table} where false)`;
     return file.source
@@ -149,7 +155,7 @@ function forOneFile(sql: string, file: FileRows): string {
 
 /** Run a rule's select (optionally for one file) and turn its rows into findings. */
 async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: FileRows): Promise<RuleFinding[]> {
-  const sql = onlyFile ? `select * from (${forOneFile(rule.sql, onlyFile)}) where file_sha256 = $1` : rule.sql;
+  const sql = onlyFile ? `select * from (${forOneFile(rule, onlyFile)}) where file_sha256 = $1` : rule.sql;
   const rows = await wh.rows<Row>(sql, onlyFile ? [onlyFile.sha256] : []);
   if (!rows.length) return [];
   for (const c of REQUIRED_COLUMNS) if (!(c in rows[0]!)) throw new Error(`forms/rules/${rule.file}: the select must return ${c}`);

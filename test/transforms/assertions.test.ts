@@ -176,3 +176,32 @@ describe('runs with assertions', () => {
     expect(await wh.rowsJson('select total from marts.mart_items_by_kind')).toEqual([{ total: '2' }]);
   });
 });
+
+describe('a model materialised as a view', () => {
+  const asView = `-- materialized: view\n${MODELS['staging/stg_items.sql']}`;
+  const kindOf = async () => (await wh.rowsJson("select table_type from information_schema.tables where table_schema = 'staging' and table_name = 'stg_items'"))[0];
+
+  test('is a view its readers read; its row count is not taken; it may turn into a table and back', async () => {
+    await setItems([[1, 'a', 2], [2, 'b', 3]]);
+    const run = await runTransforms(wh, { dir: tree(MODELS), reference: false });
+    expect(run.models.find((m) => m.model === 'staging.stg_items')?.rows).toBe(2);
+    expect(await kindOf()).toEqual({ table_type: 'BASE TABLE' });
+
+    const viewRun = await runTransforms(wh, { dir: tree({ ...MODELS, 'staging/stg_items.sql': asView }), reference: false });
+    expect(await kindOf()).toEqual({ table_type: 'VIEW' });
+    expect(viewRun.models.find((m) => m.model === 'staging.stg_items')?.rows).toBeNull();
+    expect(await wh.rowsJson('select kind, total from marts.mart_items_by_kind order by kind')).toEqual([{ kind: 'a', total: '2' }, { kind: 'b', total: '3' }]);
+    await setItems([[1, 'a', 5]]);
+    expect(await wh.rowsJson('select count(*)::integer as n from staging.stg_items')).toEqual([{ n: 1 }]);
+
+    await runTransforms(wh, { dir: tree(MODELS), reference: false });
+    expect(await kindOf()).toEqual({ table_type: 'BASE TABLE' });
+    expect(await wh.rowsJson('select kind, total from marts.mart_items_by_kind')).toEqual([{ kind: 'a', total: '5' }]);
+  });
+
+  test('a header other than table or view is refused, and so is a mart as a view; the header counts only at the top', () => {
+    expect(() => discoverModels(tree({ 'core/x.sql': '-- materialized: ephemeral\nselect 1' }))).toThrow('must be table or view');
+    expect(() => discoverModels(tree({ 'marts/m.sql': '-- materialized: view\nselect 1' }))).toThrow('must be a table, not a view');
+    expect(discoverModels(tree({ 'core/x.sql': 'select 1\n-- materialized: view\n' }))[0]!.materialized).toBe('table');
+  });
+});

@@ -22,6 +22,8 @@ const school = (code: string, previous: string | null, group = '06', commune = '
 raw.file('csdl_truong', NEW_YEAR, null, [school('X0000002', 'X0000001'), school('Y0000002', 'X0000001'), school('Z0000002', 'Y0000002'), school('G0000002', 'G0000001', '20'),
   // Đồng Nai: commune 25270 (Xã → Phường Lộc Ninh) has a version from 25/7/2026, commune 25195 has not
   school('D0000001', null, '06', '25270'), school('D0000002', null, '06', '25195')]);
+// a registry of the year before, still current, lists X's old code as a school of its own: the newer registry's claim wins
+raw.file('csdl_truong', OLD_YEAR, null, [school('X0000001', null)]);
 const pupil = (grade: string) => ({
   pupil_code: raw.next('P'), class_code: `${grade}A`, grade, gender: '01', ethnicity: '01', disability: null, status: '01', birth_date: '2015-01-01', full_name: 'Học sinh',
 });

@@ -155,6 +155,10 @@ by_school_level as (
             computer_counts.computers,
             programme_counts.pupils_needing_device,
             programme_counts.devices_handed_over,
+            -- what is left to hand over, per school (one school's surplus does not cover another's need)
+            case when programme_counts.pupils_needing_device is not null
+                then greatest(programme_counts.pupils_needing_device - coalesce(programme_counts.devices_handed_over, 0), 0)
+            end as devices_still_needed,
             case when programme_counts.handovers > 0 then programme_counts.handovers end as handovers,
             case when programme_counts.handovers > 0 then programme_counts.handovers_within_1_day end as handovers_within_1_day,
             case when programme_counts.handovers > 0 then programme_counts.handovers_loan end as handovers_loan,

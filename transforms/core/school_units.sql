@@ -4,7 +4,7 @@
 -- Every period is placed on both through the school's own units (core.schools), so a series on the
 -- new geography runs back before 2025 and one on the old geography runs on after it, comparable
 -- across 1 July 2025. A school without a known unit has unit_code null.
--- A unit carries one name: that of its newest version on its geography (core.units), so a unit
+-- A unit carries one name: that of its newest version on its geography (core.unit_names), so a unit
 -- renamed after 1/7/2025 (Tỉnh Đồng Nai → Thành phố Đồng Nai, 25/7/2026) is one row in every mart,
 -- whichever version of a commune its schools were placed through.
 with schools as (
@@ -19,16 +19,6 @@ placed as (
     select school_id, 'old', 'province', old_province_code, old_province_code from schools
     union all
     select school_id, 'old', 'district', old_province_code, old_district_code from schools
-),
-
-names as (
-    select
-        case when valid_from >= date '2025-07-01' then 'new' else 'old' end as geography,
-        level,
-        code,
-        arg_max(name, coalesce(valid_from, date '1900-01-01')) as name
-    from core.units
-    group by all
 )
 
 select
@@ -40,11 +30,11 @@ select
     placed.unit_code,
     units.name as unit_name
 from placed
-left join names as provinces
+left join core.unit_names as provinces
     on provinces.geography = placed.geography
     and provinces.level = 'province'
     and provinces.code = placed.province_code
-left join names as units
+left join core.unit_names as units
     on units.geography = placed.geography
     and units.level = placed.unit_level
     and units.code = placed.unit_code

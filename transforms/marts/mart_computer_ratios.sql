@@ -9,7 +9,7 @@ select
     province_code,
     province_name,
     unit_code,
-    unit_name,
+    coalesce(unit_name, 'Chưa rõ đơn vị') as unit_name,
     level_code,
     numerator::bigint as count_pupils,
     denominator::bigint as count_computers,

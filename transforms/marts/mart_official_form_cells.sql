@@ -69,9 +69,9 @@ new_provinces as (
     select
         code,
         name
-    from core.units
-    where level = 'province'
-        and valid_from = date '2025-07-01'
+    from core.unit_names
+    where geography = 'new'
+        and level = 'province'
 ),
 
 code_units as (

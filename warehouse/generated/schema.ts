@@ -220,7 +220,7 @@ export interface CoreResults {
   source_row: number | null;
 }
 
-/** Mọi mã mà một trường đã dùng để báo cáo, kèm mã định danh ổn định của trường (school_id). school_id là mã của trường trong danh sách trường (csdl_truong, năm học mới nhất); mã trước 01/7/2025 (previous_code) trỏ về cùng school_id. Mã gặp trong danh sách nhưng không có trong danh sách trường là school_id của chính nó (is_in_registry = false). Mỗi mã một dòng: khi hai trường cùng dùng một mã, mã thuộc về trường có mã hiện tại đó, rồi school_id nhỏ nhất (kiểm tra school_codes_claimed_once liệt kê các mã này) */
+/** Mọi mã mà một trường đã dùng để báo cáo, kèm mã định danh ổn định của trường (school_id). school_id là mã của trường trong danh sách trường (csdl_truong, năm học mới nhất); mã trước 01/7/2025 (previous_code) trỏ về cùng school_id. Mã gặp trong danh sách nhưng không có trong danh sách trường là school_id của chính nó (is_in_registry = false). Mỗi mã một dòng: khi hai trường cùng dùng một mã, mã thuộc về trường của danh sách trường mới nhất, rồi trường có mã hiện tại đó, rồi school_id nhỏ nhất (kiểm tra school_codes_claimed_once liệt kê các mã này) */
 export interface CoreSchoolCodes {
   /** Mã trường như ghi trong tệp (mã trước 01/7/2025 hoặc mã mới) */
   code: string | null;
@@ -230,6 +230,10 @@ export interface CoreSchoolCodes {
   code_kind: string | null;
   /** Trường có trong danh sách trường (csdl_truong) */
   is_in_registry: boolean | null;
+  /** Số trường trong danh sách trường dùng mã này (mã hiện tại hoặc mã trước 01/7/2025); 0 với mã không có trong danh sách trường */
+  claimants: bigint | null;
+  /** Các school_id dùng mã này, cách nhau bởi dấu phẩy; trống với mã không có trong danh sách trường */
+  claimed_by: string | null;
 }
 
 /** Các số đếm mà mọi mart và chỉ số được dựng từ, theo năm học, trường và cấp học, mỗi chỉ tiêu (measure) một dòng (dạng dài, để forms/indicators.json gọi tên tử số, mẫu số). Cấp học: học sinh, lớp, kết quả, tốt nghiệp theo cấp của khối (DM_KHOI); số thuộc cả trường (trường, điểm trường, cán bộ, máy tính, chương trình, và học sinh của trường làm tử số các tỷ lệ trên giáo viên, trên máy tính) theo cấp chính của trường ("Cấp" của DM_NHOM_CAP_HOC: trường TH&THCS tính vào THCS), vì danh sách cán bộ và máy tính không ghi cấp. Chỉ có dòng khi có giá trị */
@@ -240,7 +244,7 @@ export interface CoreSchoolMeasures {
   school_id: string | null;
   /** Cấp học (DM_CAP_HOC) theo quy tắc ở mô tả bảng; trống khi khối hoặc cấp chính của trường không rõ */
   level_code: string | null;
-  /** Tên chỉ tiêu. Theo cấp của khối: pupils, pupils_non_public, pupils_female, pupils_ethnic_minority, pupils_disability, classes (học sinh đang học, lớp có học sinh đang học), results_pupils, results_dropouts, results_promoted, results_not_promoted, last_grade_pupils, last_grade_completed (kết quả cuối năm), graduation_candidates, graduates (xét tốt nghiệp). Theo cấp chính của trường: schools, schools_non_public (1 cho mỗi trường có gửi danh sách trong năm học), sites, school_pupils, staff, teachers, teachers_female, managers (cán bộ đang làm việc), computers, pupils_needing_device, devices_handed_over, handovers, handovers_within_1_day, handovers_loan, school_pupils_with_staff_list, school_pupils_with_computer_list (học sinh của các trường đã gửi danh sách cán bộ / máy tính) */
+  /** Tên chỉ tiêu. Theo cấp của khối: pupils, pupils_non_public, pupils_female, pupils_ethnic_minority, pupils_disability, classes (học sinh đang học, lớp có học sinh đang học), results_pupils, results_dropouts, results_promoted, results_not_promoted, last_grade_pupils, last_grade_completed (kết quả cuối năm), graduation_candidates, graduates (xét tốt nghiệp). Theo cấp chính của trường: schools, schools_non_public (1 cho mỗi trường có gửi danh sách trong năm học), sites, school_pupils, staff, teachers, teachers_female, managers (cán bộ đang làm việc), computers, pupils_needing_device, devices_handed_over, devices_still_needed (nhu cầu thiết bị còn lại của trường, không âm), handovers, handovers_within_1_day, handovers_loan, school_pupils_with_staff_list, school_pupils_with_computer_list (học sinh của các trường đã gửi danh sách cán bộ / máy tính) */
   measure: string | null;
   /** Giá trị (số nguyên: học sinh, lớp, trường, điểm trường, người, máy hoặc lượt trao, tuỳ chỉ tiêu) */
   value: bigint | null;
@@ -378,6 +382,18 @@ export interface CoreUnitCrosswalk {
   new_name: string | null;
   /** Ngày hiệu lực của sắp xếp (2025-07-01) */
   effective_date: Date | null;
+}
+
+/** Một tên cho mỗi đơn vị hành chính trên mỗi địa giới: tên của phiên bản mới nhất (core.units). 'new' = hai cấp từ 01/7/2025 (đơn vị đổi tên sau đó, như Tỉnh → Thành phố Đồng Nai ngày 25/7/2026, lấy tên mới); 'old' = ba cấp trước đó. Mọi mart ghi tên đơn vị đều đọc ở đây */
+export interface CoreUnitNames {
+  /** Địa giới: 'new' = sau 01/7/2025; 'old' = trước 01/7/2025 (cùng một mã có thể là hai đơn vị khác nhau ở hai địa giới) */
+  geography: string | null;
+  /** Cấp đơn vị: province | district | commune */
+  level: string | null;
+  /** Mã GSO của đơn vị */
+  code: string | null;
+  /** Tên đầy đủ của phiên bản mới nhất trên địa giới đó */
+  name: string | null;
 }
 
 /** Danh mục đơn vị hành chính có thời hạn hiệu lực: mỗi phiên bản của một tỉnh, huyện, xã một dòng. Trước 01/7/2025 ba cấp, theo danh mục GSO ngày 18/07/2025 (trạng thái cuối của hệ cũ: 63 tỉnh, 696 huyện, 10.035 xã; valid_to = 2025-06-30, valid_from trống = có từ trước khi danh mục bắt đầu). Từ 01/7/2025 hai cấp (QĐ 19/2025/QĐ-TTg: 34 tỉnh, 3.321 xã), từ hai bản chụp 2025-07-01 và 2026-07-25: đơn vị đổi tên, loại hoặc cấp trên thì mở phiên bản mới từ ngày bản chụp sau. Mã được dùng lại qua sắp xếp: không bao giờ nối cũ và mới chỉ theo mã. Nguồn: reference/admin/ (ref.admin_*) */
@@ -578,7 +594,7 @@ export interface MartsMartProgrammeDevices {
   count_pupils_needing_device: bigint | null;
   /** Số thiết bị đã trao cho học sinh theo danh sách nhu cầu của Sở (thiết bị) */
   count_devices_handed_over: bigint | null;
-  /** Nhu cầu còn lại = học sinh cần thiết bị − thiết bị đã trao, không âm (học sinh) */
+  /** Nhu cầu còn lại: tổng theo trường của (học sinh cần thiết bị − thiết bị đã trao), không âm ở mỗi trường (học sinh) */
   count_remaining_need: bigint | null;
   /** Số lượt trao thiết bị trong danh sách bàn giao của trường (lượt) */
   count_handovers: bigint | null;
@@ -2163,6 +2179,7 @@ export interface Database {
   'core.schools': CoreSchools;
   'core.staff': CoreStaff;
   'core.unit_crosswalk': CoreUnitCrosswalk;
+  'core.unit_names': CoreUnitNames;
   'core.units': CoreUnits;
   'marts.mart_computer_ratios': MartsMartComputerRatios;
   'marts.mart_indicators': MartsMartIndicators;
