@@ -233,12 +233,19 @@ export interface FileRulesResult {
  * raw.<form> and its ops.files row is written (file name, raw path). Errors delete their rows from
  * raw.<form>; every finding goes to ops.rejects. The caller moves rejectedRows from accepted to rejected.
  */
+/** Connections whose warehouse is known to hold ref.codelist_entries. */
+const withCodelists = new WeakSet<Warehouse>();
+
 export async function applyFileRules(wh: Warehouse, home: string, sha256: string, form: string, source?: string): Promise<FileRulesResult> {
   const rules = listRules().filter((r) => r.scope === 'file' && r.forms.includes(form));
   if (!rules.length) return { rejectedRows: 0, findings: [] };
   // the rules name codes by their names (ref.codelist_entries, made by the transforms or here)
-  const [known] = await wh.rows<{ n: bigint }>(`select count(*) as n from information_schema.tables where table_schema = 'ref' and table_name = 'codelist_entries'`);
-  if (!Number(known?.n)) await loadCodelists(wh);
+  // (looked up until a connection has found it there: made here, it is not there for good until this load commits)
+  if (!withCodelists.has(wh)) {
+    const [known] = await wh.rows<{ n: bigint }>(`select count(*) as n from duckdb_tables() where schema_name = 'ref' and table_name = 'codelist_entries'`);
+    if (Number(known?.n)) withCodelists.add(wh);
+    else await loadCodelists(wh);
+  }
   const all: RuleFinding[] = [];
   const rejected = new Set<string>();
   for (const rule of rules) {
