@@ -1,30 +1,19 @@
 -- Pupils enrolled per school and grade, per period: the first mart of the network report.
 -- Counts only; no names, birth dates or personal ids (published output, rule 6).
 with pupils as (
-    select
-        staged.*,
-        school_codes.school_id
-    from staging.stg_csdl__hoc_sinh as staged
-    left join core.school_codes as school_codes
-        on school_codes.code = staged.school_code
+    -- core.pupils: the current lists' rows with their school's id, already stored (reading the
+    -- staging view here would join the raw rows to the current files a second time)
+    select *
+    from core.pupils
 ),
 
 schools as (
-    -- one name per school and period: the first row's, by file then row (each file's first row,
-    -- then the first file; two small aggregations rather than one over a 73-character sort key)
+    -- one name per school and period: the name its first current list (by hash) states
     select
         period,
         school_code,
         arg_min(school_name, file_sha256) as school_name
-    from (
-        select
-            period,
-            school_code,
-            file_sha256,
-            arg_min(school_name, source_row) as school_name
-        from staging.stg_csdl__hoc_sinh
-        group by all
-    ) as files
+    from staging.stg_csdl__hoc_sinh_files
     group by all
 ),
 

@@ -2,9 +2,9 @@
 -- and the SMAS, vnEdu, MISA variants that load into the same raw table).
 -- One row per accepted source row of a current file (a superseded file no longer counts).
 -- Personal fields (name, birth date, personal id) stay in the warehouse; marts aggregate them away.
--- A view: at national scale (24 M rows a year) storing it cost 140 s of a 467 s run, and its four
--- readers (core.pupils, core.schools, stg_reported_school_codes, the pupil mart) each read only a
--- few of its columns once (bench/README.md, Transforms).
+-- A view: at national scale (24 M rows a year) storing it cost 140 s of a 467 s run, and its two
+-- readers (core.pupils, core.schools) each read only a few of its columns once; what is per file
+-- is read per file (stg_csdl__hoc_sinh_files). bench/README.md, Transforms.
 -- materialized: view
 with source as (
     select raw_rows.*

@@ -1,5 +1,5 @@
 -- Which school code reported which form in which period: every list the warehouse counts, once.
-select distinct period, school_code, 'hs_danh_sach' as form from staging.stg_csdl__hoc_sinh
+select distinct period, school_code, 'hs_danh_sach' as form from staging.stg_csdl__hoc_sinh_files
 union all
 select distinct period, school_code, 'can_bo' from staging.stg_csdl__can_bo
 union all

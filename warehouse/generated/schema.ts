@@ -1958,6 +1958,20 @@ export interface StagingStgCsdlHocSinh {
   is_enrolled: boolean | null;
 }
 
+/** Danh sách học sinh hiện hành (mẫu hs_danh_sach và các biến thể), mỗi tệp một dòng: năm học, mã trường, tên trường như phần đầu danh sách ghi (mọi dòng của tệp mang chúng, nên đọc theo tệp) và số dòng được nhận */
+export interface StagingStgCsdlHocSinhFiles {
+  /** Mã băm SHA-256 của tệp gốc (khoá của ops.files) */
+  file_sha256: string | null;
+  /** Năm học (YYYY-YYYY), như ghi ở phần đầu danh sách */
+  period: string | null;
+  /** Mã trường ghi ở phần đầu danh sách (mã trước 01/7/2025 hoặc mã mới) */
+  school_code: string | null;
+  /** Tên trường ghi ở phần đầu danh sách */
+  school_name: string | null;
+  /** Số dòng của tệp có trong raw.hs_danh_sach (dòng được nhận) */
+  row_count: bigint | null;
+}
+
 /** Danh sách lớp kèm kết quả cuối năm (mẫu lop_ket_qua: THCS, THPT theo TT 22/2021 hoặc TT 58/2011, tiểu học theo TT 27/2020), thường mỗi lớp một trang tính: mỗi dòng được nhận của một tệp hiện hành */
 export interface StagingStgCsdlKetQua {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
@@ -2237,6 +2251,7 @@ export interface Database {
   'staging.stg_codes__trang_thai_hoc_sinh': StagingStgCodesTrangThaiHocSinh;
   'staging.stg_csdl__can_bo': StagingStgCsdlCanBo;
   'staging.stg_csdl__hoc_sinh': StagingStgCsdlHocSinh;
+  'staging.stg_csdl__hoc_sinh_files': StagingStgCsdlHocSinhFiles;
   'staging.stg_csdl__ket_qua': StagingStgCsdlKetQua;
   'staging.stg_csdl__tot_nghiep': StagingStgCsdlTotNghiep;
   'staging.stg_csdl__truong': StagingStgCsdlTruong;
