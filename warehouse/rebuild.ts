@@ -1,6 +1,8 @@
 // Rebuild the warehouse from the lake: drop raw, staging, core and marts; reload the lake rows of
 // every current file (ops.files is the record of what was received and which file counts); run
 // the transforms. One transaction: readers see the old warehouse or the rebuilt one, never a mix.
+// Rows that a file-scope error rule rejected at load are taken out again (their findings are in
+// ops.rejects), so the rebuilt raw tables hold exactly what the loads left.
 // ops and audit are kept: they are the record, not derived from it.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -9,6 +11,7 @@ import type { Row } from './schema.js';
 import { ensureRawTables } from './reference.js';
 import { qualified, quotedString } from './sql.js';
 import { runTransforms, type RunOptions, type TransformRun } from '../transforms/runner.js';
+import { listRules } from './rules.js';
 
 export const DERIVED_SCHEMAS = ['raw', 'staging', 'core', 'marts'] as const;
 
@@ -34,6 +37,13 @@ export async function rebuildWarehouse(wh: Warehouse, home: string, opts: Omit<R
         const paths = current.filter((f) => f.form === form).map((f) => quotedString(join(home, f.staging_path)));
         await wh.run(`insert into ${qualified('raw', form)} by name select * from read_parquet([${paths.join(', ')}], union_by_name = true)`);
         files += paths.length;
+        // the rows a file-scope error rule took out at load (forms/rules) stay out: the lake's
+        // Parquet holds the rows the parser accepted, ops.rejects the rule's findings on them
+        const codes = listRules().filter((r) => r.scope === 'file' && r.severity === 'error' && r.forms.includes(form)).map((r) => quotedString(r.code));
+        if (codes.length) {
+          await wh.run(`delete from ${qualified('raw', form)} as r using ops.rejects as x
+            where x.code in (${codes.join(', ')}) and x.file_sha256 = r.file_sha256 and x.sheet = r.sheet and x.row_number = try_cast(r.row_number as integer)`);
+        }
       }
       const [n] = await wh.rows<{ n: bigint }>(`select (${[...new Set(current.map((f) => f.form))].map((f) => `(select count(*) from ${qualified('raw', f)})`).join(' + ') || '0'}) as n`);
       rows = Number(n?.n ?? 0);
