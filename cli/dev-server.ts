@@ -47,6 +47,15 @@ export async function temporalAnswers(address: string, timeoutMs = 2000): Promis
   }
 }
 
+/** The last lines of the server's log, for an error that has to say why it stopped. */
+function logTail(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
 export interface DevServer {
   address: string;
   process: ChildProcess;
@@ -67,7 +76,7 @@ export async function startDevServer(opts: { home: string; port?: number; startT
   child.on('error', () => (exited = -1));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   while (!(await temporalAnswers(address, 1000))) {
-    if (exited !== null) throw new Error(`Temporal dev server exited (code ${exited}); see ${join(opts.home, 'temporal-server.log')}`);
+    if (exited !== null) throw new Error(`Temporal dev server exited (code ${exited}); ${join(opts.home, 'temporal-server.log')} ends:\n${logTail(join(opts.home, 'temporal-server.log'))}`);
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(`Temporal dev server did not answer on ${address}; see ${join(opts.home, 'temporal-server.log')}`);

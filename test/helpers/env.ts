@@ -13,9 +13,21 @@ export function tempHome(prefix = 'thongke-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * A dev server on a free port. The port is free when chosen but may be taken before the server
+ * binds it (test files start servers side by side): a server that exits at start is tried again on
+ * another port, twice at most; the last error, with the end of the server's log, is thrown.
+ */
 export async function startServer(home: string) {
   const { startDevServer, freePort } = await dist.devServer();
-  return startDevServer({ home, port: await freePort() });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer({ home, port: await freePort() });
+    } catch (e) {
+      if (attempt >= 3 || !String((e as Error).message).includes('exited')) throw e;
+      console.warn(`dev server did not start (attempt ${attempt}), trying another port: ${(e as Error).message}`);
+    }
+  }
 }
 
 export interface RunResult {
