@@ -47,10 +47,15 @@ export async function temporalAnswers(address: string, timeoutMs = 2000): Promis
   }
 }
 
-/** The last lines of the server's log, for an error that has to say why it stopped. */
+/** Why the server stopped, from its log: a Go panic's message and first frames, else the last lines. */
 function logTail(path: string, lines = 15): string {
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    const all = readFileSync(path, 'utf8').trimEnd().split('\n');
+    let panic = -1;
+    all.forEach((l, i) => {
+      if (l.startsWith('panic:') || l.startsWith('fatal error:')) panic = i;
+    });
+    return (panic >= 0 ? all.slice(panic, panic + 6) : all.slice(-lines)).join('\n');
   } catch {
     return '(no log)';
   }
