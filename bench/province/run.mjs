@@ -33,7 +33,7 @@ const { PARSE_THREADS } = await dist('workflows/ingest/parse-in-thread.js');
 const { withWarehouse, keepWarehouseOpen, closeKeptWarehouses } = await dist('warehouse/db.js');
 const { WAREHOUSE_IDLE_CLOSE_MS } = await dist('workflows/worker.js');
 const { filesPerTask } = await dist('workflows/ingest/tasks.js');
-const { compareWithKey, compareMartsWithKey } = await dist('fixtures/key-check.js');
+const { compareWithKey, compareMartsWithKey, STORED_FINDINGS_SQL } = await dist('fixtures/key-check.js');
 const { MockActivityEnvironment } = await import('@temporalio/testing');
 
 const files = expandInputs([setDir]);
@@ -158,9 +158,7 @@ async function snapshot(home) {
 
 /** The set's answer key against what ingest reported (fixtures/key-check.ts), and every file's counts against the key. */
 async function keyCheck(home) {
-  const findings = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(
-    `select r.file_sha256, f.file_name, r.sheet, r.row_number, r.column_letter, r.code, r.severity
-     from ops.rejects as r inner join ops.files as f on f.file_sha256 = r.file_sha256`), { readOnly: true });
+  const findings = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(STORED_FINDINGS_SQL), { readOnly: true });
   const c = compareWithKey(setDir, findings);
   return { expected: c.expected, missing: c.missing.length, unexpected: c.unexpected.length, examples: [...c.missing, ...c.unexpected].slice(0, 5), other: c.other };
 }

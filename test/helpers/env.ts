@@ -18,6 +18,14 @@ export function tempHome(prefix = 'thongke-test-'): string {
  * binds it (test files start servers side by side): a server that exits at start is tried again on
  * another port, twice at most; the last error, with the end of the server's log, is thrown.
  */
+/** Read-only queries on the warehouse of `home`, rows as JSON-safe objects. */
+export function warehouseQuery(home: string): <T>(sql: string) => Promise<T[]> {
+  return async <T>(sql: string): Promise<T[]> => {
+    const { withWarehouse } = await dist.db();
+    return await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(sql), { readOnly: true }) as T[];
+  };
+}
+
 export async function startServer(home: string) {
   const { startDevServer, freePort } = await dist.devServer();
   for (let attempt = 1; ; attempt++) {

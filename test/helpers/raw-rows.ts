@@ -1,6 +1,10 @@
 // Hand-made raw rows for transform tests: files as ingest leaves them (ops.files current and
 // loaded, their rows in raw.<form>), so that runTransforms computes the whole chain from them.
-import type { Warehouse } from '../../warehouse/db.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWarehouse, type Warehouse } from '../../warehouse/db.js';
+import { runTransforms } from '../../transforms/runner.js';
 import { qualified, quotedIdentifier } from '../../warehouse/sql.js';
 
 type Record_ = Record<string, string | null>;
@@ -34,5 +38,14 @@ export class RawRows {
         await wh.run(`insert into ${qualified('raw', form)} (${cols.map(quotedIdentifier).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(r));
       }
     }
+  }
+
+  /** A fresh warehouse file holding these rows, with the whole SQL chain run over them; close() removes it. */
+  async transformed(prefix: string): Promise<{ wh: Warehouse; close(): void }> {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    const wh = await openWarehouse(join(dir, 'warehouse.duckdb'));
+    await this.load(wh);
+    await runTransforms(wh);
+    return { wh, close: () => { wh.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
 }

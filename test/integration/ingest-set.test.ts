@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
-import { startIngestStack, tempHome } from '../helpers/env.js';
+import { startIngestStack, tempHome, warehouseQuery } from '../helpers/env.js';
 
 const home = tempHome();
 process.env.THONGKE_HOME = home;
@@ -13,10 +13,7 @@ let stack: Awaited<ReturnType<typeof startIngestStack>>;
 let client: Client;
 let set: Awaited<ReturnType<Awaited<ReturnType<typeof dist.generate>>['generate']>>;
 const out = join(home, 'set');
-const query = async <T>(sql: string): Promise<T[]> => {
-  const { withWarehouse } = await dist.db();
-  return await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(sql), { readOnly: true }) as T[];
-};
+const query = warehouseQuery(home);
 
 beforeAll(async () => {
   stack = await startIngestStack(home);
@@ -95,9 +92,8 @@ test('trends run on across 1 July 2025 on the new geography: a merged province a
 
 test('every defect the key says is reported is in ops.rejects at its file, sheet, row and column with its code; no clean row is rejected', async () => {
   const { compareWithKey } = await import('../../fixtures/key-check.js');
-  const findings = await query<import('../../fixtures/key-check.js').StoredFinding>(
-    `select r.file_sha256, f.file_name, r.sheet, r.row_number, r.column_letter, r.code, r.severity
-     from ops.rejects as r inner join ops.files as f on f.file_sha256 = r.file_sha256`);
+  const { STORED_FINDINGS_SQL } = await import('../../fixtures/key-check.js');
+  const findings = await query<import('../../fixtures/key-check.js').StoredFinding>(STORED_FINDINGS_SQL);
   const c = compareWithKey(out, findings);
   expect(c.expected).toBeGreaterThan(20);
   expect(c.missing).toEqual([]);

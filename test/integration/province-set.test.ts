@@ -8,18 +8,15 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
-import { startIngestStack, tempHome } from '../helpers/env.js';
-import { compareFilesWithKey, compareMartsWithKey, compareWithKey, type StoredFile, type StoredFinding } from '../../fixtures/key-check.js';
+import { startIngestStack, tempHome, warehouseQuery } from '../helpers/env.js';
+import { compareFilesWithKey, compareMartsWithKey, compareWithKey, STORED_FINDINGS_SQL, type StoredFile, type StoredFinding } from '../../fixtures/key-check.js';
 
 const home = tempHome();
 process.env.THONGKE_HOME = home;
 const out = join(home, 'set');
 let stack: Awaited<ReturnType<typeof startIngestStack>>;
 let client: Client;
-const query = async <T>(sql: string): Promise<T[]> => {
-  const { withWarehouse } = await dist.db();
-  return await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(sql), { readOnly: true }) as T[];
-};
+const query = warehouseQuery(home);
 
 beforeAll(async () => {
   stack = await startIngestStack(home);
@@ -42,9 +39,7 @@ test('every file and bundle member counted as the key says; read = accepted + re
 });
 
 test('every defect the key says is reported is in ops.rejects at its place with its code; no clean row is rejected', async () => {
-  const findings = await query<StoredFinding>(
-    `select r.file_sha256, f.file_name, r.sheet, r.row_number, r.column_letter, r.code, r.severity
-     from ops.rejects as r inner join ops.files as f on f.file_sha256 = r.file_sha256`);
+  const findings = await query<StoredFinding>(STORED_FINDINGS_SQL);
   const c = compareWithKey(out, findings);
   expect(c.expected).toBeGreaterThan(1000);
   expect(c.missing).toEqual([]);

@@ -2,11 +2,7 @@
 // files → staging → core → marts) on a real DuckDB file, against values worked out by hand from
 // two schools' rows written below. A new indicator without an expected value here fails the test.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openWarehouse, type Warehouse } from '../../warehouse/db.js';
-import { runTransforms } from '../../transforms/runner.js';
+import type { Warehouse } from '../../warehouse/db.js';
 import { listIndicators } from '../../warehouse/indicators.js';
 import { RawRows } from '../helpers/raw-rows.js';
 
@@ -100,20 +96,15 @@ const EXPECTED: Record<string, Expected[]> = {
   'TK_TY_LE_CHO_MUON': [[NEW_YEAR, '*', 1, 4, 25], [NEW_YEAR, '02', 1, 4, 25]],
 };
 
-let dir: string;
+let warehouse: Awaited<ReturnType<RawRows['transformed']>>;
 let wh: Warehouse;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'thongke-indicators-'));
-  wh = await openWarehouse(join(dir, 'warehouse.duckdb'));
-  await raw.load(wh);
-  await runTransforms(wh);
+  warehouse = await raw.transformed('thongke-indicators-');
+  wh = warehouse.wh;
 }, 120_000);
 
-afterAll(() => {
-  wh?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => warehouse?.close());
 
 describe('indicators, by hand', () => {
   test('every indicator of forms/indicators.json has hand-computed values here', () => {

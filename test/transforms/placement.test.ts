@@ -4,11 +4,7 @@
 // Đồng Nai, 25/7/2026) is one row whichever version of a commune its schools sit in; GDTX's
 // Khối 5/9/12 are last grades like general schools' 5/9/12, so its completion rate is computed.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openWarehouse, type Warehouse } from '../../warehouse/db.js';
-import { runTransforms } from '../../transforms/runner.js';
+import type { Warehouse } from '../../warehouse/db.js';
 import { RawRows } from '../helpers/raw-rows.js';
 
 const NEW_YEAR = '2025-2026';
@@ -35,20 +31,15 @@ raw.file('hs_danh_sach', NEW_YEAR, 'D0000002', [pupil('03'), pupil('03')]);
 const result = (grade: string, promoted: string) => ({ pupil_code: raw.next('R'), class_name: `${grade}A`, grade, status: '01', promoted, gender: '01', ethnicity: '01' });
 raw.file('lop_ket_qua', OLD_YEAR, 'G0000001', [result('28', '1'), result('28', '1'), result('28', '1'), result('28', '0'), result('27', '1'), result('27', '0')]);
 
-let dir: string;
+let warehouse: Awaited<ReturnType<RawRows['transformed']>>;
 let wh: Warehouse;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'thongke-school-codes-'));
-  wh = await openWarehouse(join(dir, 'warehouse.duckdb'));
-  await raw.load(wh);
-  await runTransforms(wh);
+  warehouse = await raw.transformed('thongke-school-codes-');
+  wh = warehouse.wh;
 }, 120_000);
 
-afterAll(() => {
-  wh?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => warehouse?.close());
 
 test('every code belongs to one school: the one whose current code it is, then the lowest id', async () => {
   const codes = await wh.rows<{ code: string; school_id: string; code_kind: string }>('select code, school_id, code_kind from core.school_codes order by code');
