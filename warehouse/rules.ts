@@ -3,10 +3,11 @@
 // `select` returning the failing rows: file_sha256, sheet, row_number, column_key, value and the
 // numbers its message template names ({name}). docs/rules.md is generated from the same files.
 //
-// scope file: run in the load transaction of one file (loader.ts) over that file's rows; an error
-//   removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
-//   `raw.<form>` of the rule's forms is read as that file's rows only (the loader hands over the
-//   file's own Parquet, so the check costs the file's rows, not the whole table's).
+// scope file: run in the load transaction of a task of files (loader.ts) over those files' rows; an
+//   error removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
+//   `raw.<form>` of the rule's forms is read as the loaded files' rows only (the loader hands over
+//   their own Parquet, so the check costs their rows, not the whole table's). A file rule looks at
+//   one row at a time, so running it over many files at once finds what it finds in each.
 // scope warehouse: run over the current files of all schools after a batch, before the transforms
 //   (activities.ts transform); a run replaces the rule's previous findings in ops.rejects.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -128,35 +129,42 @@ interface FileInfo {
   raw_path: string;
 }
 
-/** One file's rows of raw.<form>: `source` (a relation holding them) or a filter of the table. */
+/** A loaded file whose rows are in raw.<form>: read from its staging Parquet when it has one, else from the table. */
 export interface FileRows {
   sha256: string;
   form: string;
-  /** a SQL relation with exactly the file's rows of raw.<form>, e.g. read_parquet('…') of its staging file */
-  source?: string;
+  /** the staging Parquet (absolute path) holding exactly the file's rows of raw.<form> */
+  parquet?: string;
+}
+
+/** The rows of raw.<form> that some files of a load hold, as one relation (their Parquet when every one has it). */
+function rowsOfFiles(form: string, files: FileRows[]): string {
+  const table = qualified('raw', form);
+  if (!files.length) return `(select * from ${table} where false)`;
+  if (files.every((f) => f.parquet)) {
+    const paths = files.map((f) => quotedString(f.parquet!)).join(', ');
+    return `(select * from ${table} where false union all by name select * from read_parquet([${paths}], union_by_name = true))`;
+  }
+  return `(select * from ${table} where file_sha256 in (${files.map((f) => quotedString(f.sha256)).join(', ')}))`;
 }
 
 /**
- * The rule's select with raw.<form> of each of its forms replaced by the file's rows of it: the
- * file's own form by its rows, the rule's other forms by nothing (a file has one form). Any other
- * table the select reads (reference tables, raw.grid_returns) is left as it is.
+ * The rule's select with raw.<form> of each of its forms replaced by the rows of the given files
+ * of that form (nothing, for a form none of them has). Any other table the select reads (reference
+ * tables, raw.grid_returns) is left as it is.
  */
-function forOneFile(rule: Rule, file: FileRows): string {
+function forFiles(rule: Rule, files: FileRows[]): string {
   const forms = new Set(rule.forms);
-  return rule.sql.replace(/\braw\.([a-z0-9_]+)\b/g, (whole, form: string) => {
-    if (!forms.has(form)) return whole;
-    const table = qualified('raw', form);
-    if (form !== file.form) return `(select * from ${table} where false)`;
-    return file.source
-      ? `(select * from ${table} where false union all by name select * from ${file.source})`
-      : `(select * from ${table} where file_sha256 = ${quotedString(file.sha256)})`;
-  });
+  return rule.sql.replace(/\braw\.([a-z0-9_]+)\b/g, (whole, form: string) =>
+    forms.has(form) ? rowsOfFiles(form, files.filter((f) => f.form === form)) : whole);
 }
 
-/** Run a rule's select (optionally for one file) and turn its rows into findings. */
-async function findings(wh: Warehouse, home: string, rule: Rule, onlyFile?: FileRows): Promise<RuleFinding[]> {
-  const sql = onlyFile ? `select * from (${forOneFile(rule, onlyFile)}) where file_sha256 = $1` : rule.sql;
-  const rows = await wh.rows<Row>(sql, onlyFile ? [onlyFile.sha256] : []);
+/** Run a rule's select (optionally over some files only) and turn its rows into findings. */
+async function findings(wh: Warehouse, home: string, rule: Rule, onlyFiles?: FileRows[]): Promise<RuleFinding[]> {
+  const sql = onlyFiles
+    ? `select * from (${forFiles(rule, onlyFiles)}) where file_sha256 in (${onlyFiles.map((f) => quotedString(f.sha256)).join(', ')})`
+    : rule.sql;
+  const rows = await wh.rows<Row>(sql);
   if (!rows.length) return [];
   for (const c of REQUIRED_COLUMNS) if (!(c in rows[0]!)) throw new Error(`forms/rules/${rule.file}: the select must return ${c}`);
   // where each finding's column is in its file (the original workbook's header)
@@ -223,22 +231,25 @@ async function insertFindings(wh: Warehouse, fs: RuleFinding[]): Promise<void> {
 }
 
 export interface FileRulesResult {
-  /** rows an error rule rejected (removed from raw.<form>) */
-  rejectedRows: number;
+  /** rows an error rule rejected (removed from raw.<form>), per file */
+  rejectedRows: Map<string, number>;
   findings: RuleFinding[];
 }
 
-/**
- * The file-scope rules for one loaded file, inside the loader's transaction, after its rows are in
- * raw.<form> and its ops.files row is written (file name, raw path). Errors delete their rows from
- * raw.<form>; every finding goes to ops.rejects. The caller moves rejectedRows from accepted to rejected.
- */
 /** Connections whose warehouse is known to hold ref.codelist_entries. */
 const withCodelists = new WeakSet<Warehouse>();
 
-export async function applyFileRules(wh: Warehouse, home: string, sha256: string, form: string, source?: string): Promise<FileRulesResult> {
-  const rules = listRules().filter((r) => r.scope === 'file' && r.forms.includes(form));
-  if (!rules.length) return { rejectedRows: 0, findings: [] };
+/**
+ * The file-scope rules for the files of one load, inside the loader's transaction, after their
+ * rows are in raw.<form> and their ops.files rows are written (file names, raw paths). Each rule
+ * runs once over all the files of its forms (the rules look at one row at a time). Errors delete
+ * their rows from raw.<form>; every finding goes to ops.rejects. The caller moves each file's
+ * rejected rows from accepted to rejected.
+ */
+export async function applyFileRules(wh: Warehouse, home: string, files: FileRows[]): Promise<FileRulesResult> {
+  const forms = new Set(files.map((f) => f.form));
+  const rules = listRules().filter((r) => r.scope === 'file' && r.forms.some((f) => forms.has(f)));
+  if (!rules.length) return { rejectedRows: new Map(), findings: [] };
   // the rules name codes by their names (ref.codelist_entries, made by the transforms or here)
   // (looked up until a connection has found it there: made here, it is not there for good until this load commits)
   if (!withCodelists.has(wh)) {
@@ -247,18 +258,32 @@ export async function applyFileRules(wh: Warehouse, home: string, sha256: string
     else await loadCodelists(wh);
   }
   const all: RuleFinding[] = [];
-  const rejected = new Set<string>();
+  const formOf = new Map(files.map((f) => [f.sha256, f.form]));
+  // (form → "sha, sheet, row" of each rejected row)
+  const rejected = new Map<string, Map<string, [string, string, string]>>();
   for (const rule of rules) {
-    const fs = await findings(wh, home, rule, { sha256, form, source });
+    const fs = await findings(wh, home, rule, files.filter((f) => rule.forms.includes(f.form)));
     all.push(...fs);
-    if (rule.severity === 'error') for (const f of fs) if (f.row_number !== null && f.sheet !== null) rejected.add(JSON.stringify([f.sheet, f.row_number]));
+    if (rule.severity !== 'error') continue;
+    for (const f of fs) {
+      if (f.row_number === null || f.sheet === null) continue;
+      const form = formOf.get(f.file_sha256)!;
+      const key: [string, string, string] = [f.file_sha256, f.sheet, String(f.row_number)];
+      rejected.set(form, (rejected.get(form) ?? new Map()).set(JSON.stringify(key), key));
+    }
   }
-  for (const key of rejected) {
-    const [sheet, row] = JSON.parse(key) as [string, number];
-    await wh.run(`delete from ${qualified('raw', form)} where file_sha256 = $1 and sheet = $2 and row_number = $3`, [sha256, sheet, String(row)]);
+  const rejectedRows = new Map<string, number>();
+  for (const [form, keys] of rejected) {
+    const values = [...keys.values()];
+    await wh.run(
+      `delete from ${qualified('raw', form)} as r using (values ${values.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ')}) as x(sha, sheet, row_number)
+       where r.file_sha256 = x.sha and r.sheet = x.sheet and r.row_number = x.row_number`,
+      values.flat(),
+    );
+    for (const [sha] of values) rejectedRows.set(sha, (rejectedRows.get(sha) ?? 0) + 1);
   }
   await insertFindings(wh, all);
-  return { rejectedRows: rejected.size, findings: all };
+  return { rejectedRows, findings: all };
 }
 
 /**

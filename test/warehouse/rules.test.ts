@@ -67,8 +67,8 @@ test('impossible_age: age from the school year and birth date, against the grade
     { school_year: '2024-2025', grade: '17', birth_date: '2023-05-01' }, // mẫu giáo, 1 < 2: warning
     { school_year: '2024-2025', grade: '01', birth_date: null }, // no date: nothing to say
   ]);
-  const r = await applyFileRules(wh, home, f, 'hs_danh_sach');
-  expect(r.rejectedRows).toBe(0);
+  const r = await applyFileRules(wh, home, [{ sha256: f, form: 'hs_danh_sach' }]);
+  expect(r.rejectedRows.size).toBe(0);
   const got = await findings('impossible_age');
   expect(got.map((x) => [x.row_number, x.value, x.severity])).toEqual([[9, '2022-03-01', 'warning'], [11, '2008-01-01', 'warning'], [13, '2023-05-01', 'warning']]);
   expect(got[0]!.reason).toContain('2 tuổi');
@@ -85,8 +85,8 @@ test('device handover: before delivery is an error that removes the row; more th
     { handover_mode: '1', device_type: '01', delivered_on: '2025-10-01', handed_over_on: '2025-10-04' }, // 3 days: warning
     { handover_mode: '2', device_type: '02', delivered_on: '2025-10-05', handed_over_on: '2025-10-03' }, // before: error
   ]);
-  const r = await applyFileRules(wh, home, f, 'may_tinh_cho_em');
-  expect(r.rejectedRows).toBe(1);
+  const r = await applyFileRules(wh, home, [{ sha256: f, form: 'may_tinh_cho_em' }]);
+  expect([...r.rejectedRows]).toEqual([[f, 1]]);
   expect((await findings('handover_late')).map((x) => [x.row_number, x.value])).toEqual([[9, '04/10/2025']]);
   expect((await findings('handover_late'))[0]!.reason).toContain('sau 3 ngày');
   const before = await findings('handover_before_delivery');

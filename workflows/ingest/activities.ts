@@ -9,13 +9,13 @@ import { lake, sha256File, storeRaw, tempBeside } from '../../warehouse/lake.js'
 import { expandBundle, isBundle } from './bundle.js';
 import { thongkeHome, warehousePath } from '../../warehouse/home.js';
 import { withWarehouse } from '../../warehouse/db.js';
-import { loadParsed } from '../../warehouse/loader.js';
+import { loadParsedFiles } from '../../warehouse/loader.js';
 import { runTransforms } from '../../transforms/runner.js';
 import { runWarehouseRules } from '../../warehouse/rules.js';
 import { PARSER_VERSION } from './parse-workbook.js';
 import { writeFindings } from './lake-writer.js';
 import { parseInThread } from './parse-in-thread.js';
-import { periodLockStatus } from '../periods/activities.js';
+import { periodLockStatuses } from '../periods/activities.js';
 import type { FileSummary, ParseFileInput, ParseResult } from './types.js';
 
 /** Heartbeat on a timer while `work` runs, so a dead worker is noticed within the heartbeat timeout. */
@@ -100,30 +100,26 @@ export async function parseFiles(inputs: ParseFileInput[]): Promise<ParseResult[
 }
 
 /**
- * A task of parsed files loaded in their order, each in its own transaction. A file for a unit
- * whose data is locked in a reporting period is refused first (kept in the lake, the reason in
- * ops.files).
+ * A task of parsed files loaded in their order, in one transaction (warehouse/loader.ts). A file
+ * for a unit whose data is locked in a reporting period is refused first (kept in the lake, the
+ * reason in ops.files).
  */
 export async function loadFiles(parsed: ParseResult[]): Promise<FileSummary[]> {
   const home = thongkeHome();
-  let current = '';
-  const out: FileSummary[] = [];
   const work = async () => {
-    for (let p of parsed) {
-      current = p.sha256;
-      if (p.status === 'parsed' && p.form && p.period && p.schoolCode) {
-        const lock = await periodLockStatus({ form: p.form, schoolYear: p.period, schoolCode: p.schoolCode });
-        if (lock) {
-          p = { ...p, status: 'rejected', message: `Tệp ${p.fileName}: ${lock.reason ?? `dữ liệu của đơn vị đã khoá trong kỳ ${lock.period}`}`,
-            rowsAccepted: 0, rowsRejected: p.rowsRead - p.rowsIgnored };
-        }
-      }
-      const q = p;
-      out.push(await withWarehouse(warehousePath(home), (wh) => loadParsed(wh, home, q)));
-    }
-    return out;
+    const checked = parsed.filter((p) => p.status === 'parsed' && p.form && p.period && p.schoolCode);
+    const locks = await periodLockStatuses(checked.map((p) => ({ form: p.form!, schoolYear: p.period!, schoolCode: p.schoolCode! })));
+    const lockOf = new Map(checked.map((p, i) => [p, locks[i]]));
+    const ps = parsed.map((p) => {
+      const lock = lockOf.get(p);
+      return !lock ? p : {
+        ...p, status: 'rejected' as const, message: `Tệp ${p.fileName}: ${lock.reason ?? `dữ liệu của đơn vị đã khoá trong kỳ ${lock.period}`}`,
+        rowsAccepted: 0, rowsRejected: p.rowsRead - p.rowsIgnored,
+      };
+    });
+    return withWarehouse(warehousePath(home), (wh) => loadParsedFiles(wh, home, ps));
   };
-  return heartbeating(work(), () => current);
+  return heartbeating(work(), () => `${parsed.length} tệp`);
 }
 
 export async function transform(): Promise<string> {

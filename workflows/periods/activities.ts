@@ -73,13 +73,26 @@ export function schoolYearOfDate(dataDate: string): string {
  * locked the school (approved, or past the lock): the first locking period found, else null.
  */
 export async function periodLockStatus(input: LockCheckInput): Promise<(LockStatus & { period: string }) | null> {
+  return (await periodLockStatuses([input]))[0]!;
+}
+
+/** periodLockStatus of many files (a load task): ops.periods read once. */
+export async function periodLockStatuses(inputs: LockCheckInput[]): Promise<((LockStatus & { period: string }) | null)[]> {
+  if (!inputs.length) return [];
   const periods = await withWarehouse(warehousePath(thongkeHome()), (wh) =>
-    wh.rows<{ period: string; data_date: string }>(`select period, data_date::varchar as data_date from ops.periods where list_contains(forms, $1) order by opened_at`, [input.form]),
+    wh.rows<{ period: string; forms: string[]; data_date: string }>(`select period, forms, data_date::varchar as data_date from ops.periods order by opened_at`),
   );
-  for (const p of periods.filter((x) => schoolYearOfDate(x.data_date) === input.schoolYear)) {
-    const client: Client = Context.current().client;
-    const status = await lockStatusOf(client, p.period, `school:${input.schoolCode}`);
-    if (status?.locked) return { ...status, period: p.period };
+  const out: ((LockStatus & { period: string }) | null)[] = [];
+  for (const input of inputs) {
+    out.push(null);
+    for (const p of periods.filter((x) => [...x.forms].includes(input.form) && schoolYearOfDate(x.data_date) === input.schoolYear)) {
+      const client: Client = Context.current().client;
+      const status = await lockStatusOf(client, p.period, `school:${input.schoolCode}`);
+      if (status?.locked) {
+        out[out.length - 1] = { ...status, period: p.period };
+        break;
+      }
+    }
   }
-  return null;
+  return out;
 }
