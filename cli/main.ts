@@ -66,16 +66,37 @@ function progressPrinter(): (p: BatchProgress) => void {
 
 const STATUS_VI: Record<FileSummary['status'], string> = { loaded: 'đã nạp', rejected: 'bị từ chối', superseded: 'đã thay thế', unchanged: 'không đổi (đã có)', bundle: 'gói nén, đã mở' };
 
-function printSummary(files: FileSummary[]): void {
-  const rows = files.map((f) => [f.file, f.form ?? '–', STATUS_VI[f.status], formatInt(f.rows_read), formatInt(f.rows_accepted), formatInt(f.rows_rejected), formatInt(f.rows_ignored)]);
-  const head = ['Tệp', 'Mẫu', 'Kết quả', 'Đọc', 'Nhận', 'Từ chối', 'Bỏ qua'];
+/** Per-file lines (the table, the messages) printed up to this many files; a province batch gets the table by form only. */
+const FILES_LISTED = 40;
+
+function printTable(head: string[], rows: string[][], numericFrom: number): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (i >= numericFrom ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  const sum = (k: 'rows_read' | 'rows_accepted' | 'rows_rejected' | 'rows_ignored') => files.reduce((s, f) => s + f[k], 0);
-  console.log(`${files.length} tệp: đọc ${formatInt(sum('rows_read'))} dòng, nhận ${formatInt(sum('rows_accepted'))}, từ chối ${formatInt(sum('rows_rejected'))}, bỏ qua ${formatInt(sum('rows_ignored'))}.`);
-  for (const f of files.filter((x) => x.message)) console.log(`  ! ${f.message}`);
+}
+
+function printSummary(files: FileSummary[]): void {
+  type Count = 'rows_read' | 'rows_accepted' | 'rows_rejected' | 'rows_ignored';
+  const COUNTS: Count[] = ['rows_read', 'rows_accepted', 'rows_rejected', 'rows_ignored'];
+  const sum = (fs: FileSummary[], k: Count) => fs.reduce((s, f) => s + f[k], 0);
+  if (files.length <= FILES_LISTED) {
+    printTable(['Tệp', 'Mẫu', 'Kết quả', 'Đọc', 'Nhận', 'Từ chối', 'Bỏ qua'],
+      files.map((f) => [f.file, f.form ?? '–', STATUS_VI[f.status], ...COUNTS.map((k) => formatInt(f[k]))]), 3);
+    console.log('');
+  }
+  // by form and outcome
+  const groups = new Map<string, FileSummary[]>();
+  for (const f of files) {
+    const key = JSON.stringify([f.form ?? '–', STATUS_VI[f.status]]);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  printTable(['Mẫu', 'Kết quả', 'Tệp', 'Đọc', 'Nhận', 'Từ chối', 'Bỏ qua'],
+    [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, fs]) => [...(JSON.parse(key) as string[]), formatInt(fs.length), ...COUNTS.map((k) => formatInt(sum(fs, k)))]), 2);
+  console.log(`${formatInt(files.length)} tệp: đọc ${formatInt(sum(files, 'rows_read'))} dòng, nhận ${formatInt(sum(files, 'rows_accepted'))}, từ chối ${formatInt(sum(files, 'rows_rejected'))}, bỏ qua ${formatInt(sum(files, 'rows_ignored'))}.`);
+  const notes = files.filter((x) => x.message);
+  for (const f of notes.slice(0, FILES_LISTED)) console.log(`  ! ${f.message}`);
+  if (notes.length > FILES_LISTED) console.log(`  … và ${formatInt(notes.length - FILES_LISTED)} thông báo khác: thongke sql "select file_name, status, message from ops.files where message is not null"`);
 }
 
 async function ingest(args: string[]): Promise<number> {

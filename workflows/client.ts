@@ -1,8 +1,8 @@
 // Starting and following an ingest batch from the command line or a test.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { ingestBatch, progressQuery, INGEST_QUEUE } from './ingest/workflows.js';
-import type { BatchProgress, IngestBatchInput, IngestBatchResult } from './ingest/types.js';
+import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult } from './ingest/types.js';
 import { temporalAddress, temporalNamespace } from './connection.js';
 
 export async function connectClient(address = temporalAddress(), namespace = temporalNamespace()): Promise<Client> {
@@ -29,9 +29,27 @@ export async function runIngestBatch(
     }
   })();
   try {
-    return await handle.result();
+    const outcome = await handle.result();
+    const files = await loadSummaries(client, await handle.fetchHistory());
+    const counted = Object.values(outcome.files).reduce((s, n) => s + (n ?? 0), 0);
+    if (files.length !== counted) throw new Error(`ingest ${workflowId}: the history holds ${files.length} file summaries, the workflow counted ${counted}`);
+    return { files, transformRunId: outcome.transformRunId };
   } finally {
     finished = true;
     await poll;
   }
+}
+
+/** The results of the batch's loadFiles activities, in the order they completed (the loads run one after another). */
+async function loadSummaries(client: Client, history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): Promise<FileSummary[]> {
+  const events = history.events ?? [];
+  const loads = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadFiles').map((e) => String(e.eventId)));
+  const converter = client.options.loadedDataConverter.payloadConverter;
+  const out: FileSummary[] = [];
+  for (const e of events) {
+    const done = e.activityTaskCompletedEventAttributes;
+    if (!done || !loads.has(String(done.scheduledEventId))) continue;
+    out.push(...converter.fromPayload<FileSummary[]>(done.result!.payloads![0]!));
+  }
+  return out;
 }

@@ -60,8 +60,8 @@ test('kill -9 of the worker mid-batch, restart: same warehouse as an uninterrupt
   const second = spawnWorker(envB);
   try {
     const result = await handle.result();
-    expect(result.files).toHaveLength(filesB.length);
-    expect(result.files.every((f) => f.status === 'loaded')).toBe(true);
+    // (the workflow's result counts the files by status; their summaries are in its history)
+    expect(result.files).toEqual({ loaded: filesB.length });
   } finally {
     await stopProcess(second);
   }

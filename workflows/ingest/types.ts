@@ -54,6 +54,18 @@ export interface IngestBatchInput {
   transform?: boolean;
 }
 
+/**
+ * What ingestBatch returns: counts, not the files. One summary per file would pass Temporal's 2 MB
+ * limit on a payload at about 6,000 files (a whole Sở at once), after every file was loaded; the
+ * summaries are the results of the load activities, in the history (client.ts reads them there).
+ */
+export interface IngestBatchOutcome {
+  /** files by status, bundle members included */
+  files: Partial<Record<FileSummary['status'], number>>;
+  transformRunId: string | null;
+}
+
+/** What runIngestBatch (client.ts) gives: every file's summary, in load order, and the transform run. */
 export interface IngestBatchResult {
   files: FileSummary[];
   transformRunId: string | null;

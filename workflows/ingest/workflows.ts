@@ -4,7 +4,7 @@
 import { proxyActivities, defineQuery, setHandler, condition } from '@temporalio/workflow';
 import type * as activities from './activities.js';
 import { filesPerTask } from './tasks.js';
-import type { BatchProgress, FileSummary, IngestBatchInput, IngestBatchResult, ParseFileInput, ParseResult } from './types.js';
+import type { BatchProgress, IngestBatchInput, IngestBatchOutcome, ParseFileInput, ParseResult } from './types.js';
 
 export const INGEST_QUEUE = 'ingest';
 export const WAREHOUSE_QUEUE = 'warehouse';
@@ -25,7 +25,7 @@ const { loadFiles, transform } = proxyActivities<typeof activities>({
 
 export const progressQuery = defineQuery<BatchProgress>('progress');
 
-export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
+export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchOutcome> {
   const progress: BatchProgress = { total: input.files.length, parsed: 0, loaded: 0, transformed: false };
   setHandler(progressQuery, () => progress);
   const size = input.filesPerTask ?? filesPerTask(input.files.length);
@@ -70,13 +70,13 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
       }
     }
   }
-  async function loadInOrder(): Promise<FileSummary[]> {
-    const results: FileSummary[] = [];
+  const counts: IngestBatchOutcome['files'] = {};
+  async function loadInOrder(): Promise<void> {
     try {
       for (let i = 0; i < tasks.length; i++) {
         const ps = await parsed[i]!;
         // (a file for a unit whose data is locked for the period is refused there, kept in the lake)
-        results.push(...await loadFiles(ps));
+        for (const f of await loadFiles(ps)) counts[f.status] = (counts[f.status] ?? 0) + 1;
         progress.loaded += ps.length;
         for (const m of ps.flatMap((p) => p.members ?? [])) {
           queue.push({ path: m.path, displayName: m.name });
@@ -84,18 +84,17 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
         }
         addTasks();
       }
-      return results;
     } finally {
       loading = false;
     }
   }
   const lanes = Math.max(1, input.parallelism ?? 4);
-  const [files] = await Promise.all([loadInOrder(), ...Array.from({ length: lanes }, parseLane)]);
+  await Promise.all([loadInOrder(), ...Array.from({ length: lanes }, parseLane)]);
 
   let transformRunId: string | null = null;
   if (input.transform !== false) {
     transformRunId = await transform();
     progress.transformed = true;
   }
-  return { files, transformRunId };
+  return { files: counts, transformRunId };
 }
