@@ -23,6 +23,9 @@ export interface Codelist {
 
 const cache = new Map<string, Codelist>();
 
+/** Cell texts whose code a list remembers (emptied when full). */
+const NAMES_KEPT = 10_000;
+
 export function loadCodelist(name: string): Codelist {
   const hit = cache.get(name);
   if (hit) return hit;
@@ -31,6 +34,7 @@ export function loadCodelist(name: string): Codelist {
   const byCode = new Map(raw.entries.map((e) => [e.code, e]));
   const byName = new Map<string, string>();
   for (const e of raw.entries) if (!byName.has(fold(e.name))) byName.set(fold(e.name), e.code);
+  const looked = new Map<string, string | undefined>();
   const list: Codelist = {
     ...raw,
     lookup(value: string) {
@@ -39,7 +43,12 @@ export function loadCodelist(name: string): Codelist {
         const padded = v.padStart(width, '0');
         return byCode.has(padded) ? padded : undefined;
       }
-      return byName.get(fold(v));
+      // a list's cells repeat a few names (Nam, Nữ, Kinh, Đang học): fold each once
+      if (looked.has(v)) return looked.get(v);
+      if (looked.size >= NAMES_KEPT) looked.clear();
+      const code = byName.get(fold(v));
+      looked.set(v, code);
+      return code;
     },
     name: (code: string) => byCode.get(code)?.name,
   };

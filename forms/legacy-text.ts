@@ -119,10 +119,23 @@ function toneless(word: string): string {
   return word.toLowerCase().normalize('NFD').replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '').normalize('NFC');
 }
 
+/** Words already judged (names repeat their syllables: Nguyễn, Thị, Văn …); emptied when full. */
+const syllables = new Map<string, boolean>();
+const SYLLABLES_KEPT = 50_000;
+
+function isSyllable(word: string): boolean {
+  let yes = syllables.get(word);
+  if (yes === undefined) {
+    if (syllables.size >= SYLLABLES_KEPT) syllables.clear();
+    syllables.set(word, (yes = SYLLABLE.test(toneless(word))));
+  }
+  return yes;
+}
+
 /** Every word with a non-ASCII letter is a possible Vietnamese syllable. */
 function plausible(text: string): boolean {
   const words = text.split(/[^\p{L}]+/u).filter(Boolean);
-  return words.every((w) => !/[^\p{ASCII}]/u.test(w) || SYLLABLE.test(toneless(w)));
+  return words.every((w) => !/[^\p{ASCII}]/u.test(w) || isSyllable(w));
 }
 
 /**
