@@ -81,10 +81,10 @@ test('a province renamed after 1/7/2025 is one row, under its newest name', asyn
 test('the warning assertion names the shared codes and the schools claiming them', async () => {
   const [r] = await wh.rows<{ status: string; failing_rows: number; sample: string }>(
     "select status, failing_rows::int as failing_rows, sample from ops.assertion_results where assertion = 'school_codes_claimed_once' order by finished_at desc limit 1");
-  expect(r.status).toBe('fail');
-  expect(r.failing_rows).toBe(2);
-  expect(r.sample).toContain('X0000002, Y0000002');
-  expect(r.sample).toContain('Y0000002, Z0000002');
+  expect(r!.status).toBe('fail');
+  expect(r!.failing_rows).toBe(2);
+  expect(r!.sample).toContain('X0000002, Y0000002');
+  expect(r!.sample).toContain('Y0000002, Z0000002');
 });
 
 test('last grades: Khối 5, 9, 12 in general schools and in GDTX', async () => {
