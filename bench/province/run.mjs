@@ -33,7 +33,7 @@ const { PARSE_THREADS } = await dist('workflows/ingest/parse-in-thread.js');
 const { withWarehouse, keepWarehouseOpen, closeKeptWarehouses } = await dist('warehouse/db.js');
 const { WAREHOUSE_IDLE_CLOSE_MS } = await dist('workflows/worker.js');
 const { filesPerTask } = await dist('workflows/ingest/tasks.js');
-const { compareWithKey, compareMartsWithKey, STORED_FINDINGS_SQL } = await dist('fixtures/key-check.js');
+const { compareWithKey, compareFilesWithKey, compareMartsWithKey, STORED_FINDINGS_SQL } = await dist('fixtures/key-check.js');
 const { MockActivityEnvironment } = await import('@temporalio/testing');
 
 const files = expandInputs([setDir]);
@@ -158,9 +158,13 @@ async function snapshot(home) {
 
 /** The set's answer key against what ingest reported (fixtures/key-check.ts), and every file's counts against the key. */
 async function keyCheck(home) {
-  const findings = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => wh.rowsJson(STORED_FINDINGS_SQL), { readOnly: true });
+  const [findings, files] = await withWarehouse(join(home, 'warehouse.duckdb'), async (wh) => [await wh.rowsJson(STORED_FINDINGS_SQL),
+    await wh.rowsJson('select file_sha256, file_name, status, rows_read, rows_accepted, rows_rejected, rows_ignored from ops.files')], { readOnly: true });
   const c = compareWithKey(setDir, findings);
-  return { expected: c.expected, missing: c.missing.length, unexpected: c.unexpected.length, examples: [...c.missing, ...c.unexpected].slice(0, 5), other: c.other };
+  // counts per file and which files count (exactly one current per form, year and school stated)
+  const fileMismatches = compareFilesWithKey(setDir, files);
+  return { expected: c.expected, missing: c.missing.length, unexpected: c.unexpected.length, examples: [...c.missing, ...c.unexpected].slice(0, 5), other: c.other,
+    fileMismatches: fileMismatches.length, fileExamples: fileMismatches.slice(0, 3) };
 }
 
 /** The pupil mart and the network report against the key, row for row (fixtures/key-check.ts). */

@@ -56,6 +56,7 @@ test('the pupil mart and the network report equal the answer key: every current 
   expect(c.pupilsBySchoolGrade.differences).toEqual([]);
   expect(c.networkReport.expected).toBeGreaterThan(100);
   expect(c.networkReport.differences).toEqual([]);
+  expect(c.networkStaff.differences).toEqual([]);
 });
 
 test('trends run on across 1 July 2025 on the new geography: a merged province and a divided commune', async () => {

@@ -48,7 +48,7 @@ test('every defect the key says is reported is in ops.rejects at its place with 
   expect(c.other.pupil_in_two_schools ?? 0).toBe(0);
 });
 
-test('the pupil mart and the network report equal the key, row for row, on both geographies', async () => {
+test('the pupil mart and the network report (pupils, staff) equal the key, row for row, on both geographies', async () => {
   const c = await compareMartsWithKey(out, query);
   expect(c.pupilsBySchoolGrade.expected).toBeGreaterThan(5000);
   expect(c.pupilsBySchoolGrade.differences).toEqual([]);
@@ -56,4 +56,7 @@ test('the pupil mart and the network report equal the key, row for row, on both 
   expect(c.networkReport.differences).toEqual([]);
   // the schools the comparison leaves out (their registry row is rejected) are few
   expect(c.networkReport.excludedSchools).toBeLessThan(5);
+  // staff, teachers and managers of the schools' current staff lists, every unit on both geographies
+  expect(c.networkStaff.expected).toBeGreaterThan(40);
+  expect(c.networkStaff.differences).toEqual([]);
 });
