@@ -32,7 +32,7 @@ export async function runIngestBatch(
     const outcome = await handle.result();
     const files = await loadSummaries(client, await handle.fetchHistory());
     const counted = Object.values(outcome.files).reduce((s, n) => s + (n ?? 0), 0);
-    if (files.length !== counted) throw new Error(`ingest ${workflowId}: the history holds ${files.length} file summaries, the workflow counted ${counted}`);
+    if (files.length !== counted) throw new Error(`Lượt nạp ${workflowId}: lịch sử Temporal chỉ giữ kết quả của ${files.length} tệp, lượt nạp đếm được ${counted} tệp — số liệu từng tệp vẫn có trong kho (thongke sql "select file_name, status, message from ops.files"); hãy xem lại lượt nạp trong Temporal.`);
     return { files, transformRunId: outcome.transformRunId };
   } finally {
     finished = true;
