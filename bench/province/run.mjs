@@ -33,7 +33,7 @@ const { PARSE_THREADS } = await dist('workflows/ingest/parse-in-thread.js');
 const { withWarehouse, keepWarehouseOpen, closeKeptWarehouses } = await dist('warehouse/db.js');
 const { WAREHOUSE_IDLE_CLOSE_MS } = await dist('workflows/worker.js');
 const { filesPerTask } = await dist('workflows/ingest/tasks.js');
-const { compareWithKey, compareFilesWithKey, compareMartsWithKey, STORED_FINDINGS_SQL } = await dist('fixtures/key-check.js');
+const { compareWithKey, compareFilesWithKey, compareMartsWithKey, compareAllMartsWithKey, compareOfficialFormsWithKey, STORED_FINDINGS_SQL } = await dist('fixtures/key-check.js');
 const { MockActivityEnvironment } = await import('@temporalio/testing');
 
 const files = expandInputs([setDir]);
@@ -167,9 +167,15 @@ async function keyCheck(home) {
     fileMismatches: fileMismatches.length, fileExamples: fileMismatches.slice(0, 3) };
 }
 
-/** The pupil mart and the network report against the key, row for row (fixtures/key-check.ts). */
+/** Every mart and the official forms against the key, row for row (fixtures/key-check.ts). */
 async function martCheck(home) {
-  const c = await withWarehouse(join(home, 'warehouse.duckdb'), (wh) => compareMartsWithKey(setDir, (sql) => wh.rowsJson(sql)), { readOnly: true });
+  const c = await withWarehouse(join(home, 'warehouse.duckdb'), async (wh) => {
+    const query = (sql) => wh.rowsJson(sql);
+    const all = await compareAllMartsWithKey(setDir, query);
+    return { ...(await compareMartsWithKey(setDir, query)), unitMeasures: { ...all.unitMeasures, measures: all.measures.length, excludedSchools: all.excludedSchools },
+      indicators: all.indicators, computerRatios: all.computerRatios, programmeDevices: all.programmeDevices, vaccinationCoverage: all.vaccinationCoverage,
+      officialForms: await compareOfficialFormsWithKey(setDir, query) };
+  }, { readOnly: true });
   return Object.fromEntries(Object.entries(c).map(([mart, { differences, ...m }]) => [mart, { ...m, differences: differences.length, examples: differences.slice(0, 3) }]));
 }
 

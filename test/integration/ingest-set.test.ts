@@ -2,6 +2,7 @@
 // .xls, statistical returns, every kind of dirt. Every file (and every bundle member) is in
 // ops.files with the counts of the answer key; every rejected cell is in ops.rejects.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
@@ -57,6 +58,35 @@ test('the pupil mart and the network report equal the answer key: every current 
   expect(c.networkReport.expected).toBeGreaterThan(100);
   expect(c.networkReport.differences).toEqual([]);
   expect(c.networkStaff.differences).toEqual([]);
+});
+
+test('every other mart equals the answer key: every measure, indicator, computer ratio, programme and vaccination row; the official forms too', async () => {
+  const { compareAllMartsWithKey, compareOfficialFormsWithKey } = await import('../../fixtures/key-check.js');
+  const c = await compareAllMartsWithKey(out, query);
+  // the tiny set has every kind of list: results, graduation, staff, programme, vaccination
+  expect(c.measures).toEqual(expect.arrayContaining(['results_promoted', 'last_grade_completed', 'graduates', 'teachers', 'computers', 'handovers_within_1_day', 'devices_still_needed', 'sites', 'schools_non_public']));
+  for (const part of [c.unitMeasures, c.indicators, c.computerRatios, c.programmeDevices, c.vaccinationCoverage]) {
+    expect(part.expected).toBeGreaterThan(0);
+    expect(part.differences).toEqual([]);
+  }
+  const forms = await compareOfficialFormsWithKey(out, query);
+  expect(forms.returns).toBeGreaterThan(0);
+  expect(forms.differences).toEqual([]);
+  // the comparison can fail: a key with one more promoted pupil in one results list differs from
+  // the marts in that school's units (both geographies, its level and all levels) and in the rates built on it
+  const tampered = join(home, 'tampered');
+  mkdirSync(join(tampered, 'answer-key'), { recursive: true });
+  for (const e of readdirSync(out)) if (e !== 'answer-key') symlinkSync(join(out, e), join(tampered, e));
+  for (const e of readdirSync(join(out, 'answer-key'))) if (e !== 'files.jsonl') copyFileSync(join(out, 'answer-key', e), join(tampered, 'answer-key', e));
+  const lines = readFileSync(join(out, 'answer-key', 'files.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { form: string; measures?: Record<string, Record<string, Record<string, number>>> });
+  const results = lines.find((f) => f.form === 'lop_ket_qua' && f.measures)!;
+  const grade = Object.values(results.measures!)[0]!;
+  Object.values(grade)[0]!.results_promoted! += 1;
+  writeFileSync(join(tampered, 'answer-key', 'files.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const t = await compareAllMartsWithKey(tampered, query);
+  expect(t.unitMeasures.differences.length).toBeGreaterThanOrEqual(8);
+  expect(t.unitMeasures.differences.every((d) => d.includes('|results_promoted:'))).toBe(true);
+  expect(t.indicators.differences.some((d) => d.includes('|TK_TY_LE_LEN_LOP:'))).toBe(true);
 });
 
 test('trends run on across 1 July 2025 on the new geography: a merged province and a divided commune', async () => {

@@ -10,7 +10,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import XLSX from 'xlsx';
 import { fromDist, dist } from '../helpers/dist.js';
-import { startIngestStack, tempHome, thongke } from '../helpers/env.js';
+import { startIngestStack, tempHome, thongke, warehouseQuery } from '../helpers/env.js';
+import type { KeyGrid, KeySchool } from '../../fixtures/key-check.js';
 
 type Forms = typeof import('../../reports/official-forms.js');
 type Grids = typeof import('../../forms/grids.js');
@@ -19,24 +20,6 @@ type Parser = typeof import('../../workflows/ingest/parse-grid.js');
 
 /** The mart's row as the test reads it (no province columns). */
 type MartRow = Omit<import('../../reports/official-forms.js').OfficialFormCell, 'province_code' | 'province_name'>;
-
-interface KeyGrid {
-  file: string;
-  form: string;
-  version: string;
-  period: string;
-  unit: string;
-  values: Record<string, Record<string, Record<string, number | null>>>;
-}
-
-interface KeySchool {
-  school_id: string;
-  code_old: string;
-  code_2025: string;
-  old_province: string;
-  old_district: string;
-  new_province: string;
-}
 
 const home = tempHome('thongke-forms-');
 const env = { THONGKE_HOME: home };
@@ -163,37 +146,15 @@ describe('official forms regenerated from the warehouse', () => {
     for (const r of mart) expect(r.form_version.startsWith(Number(r.period.slice(0, 4)) >= 2025 ? 'tt25' : 'tt24')).toBe(true);
   });
 
-  test('Sở and Phòng totals equal the answer key summed over the schools whose returns were loaded', () => {
-    const byCode = new Map(keySchools.flatMap((s) => [[s.code_old, s], [s.code_2025, s]] as const));
-    const sums = new Map<string, { value: number | null; schools: number }>();
-    const returns = new Map<string, number>();
-    for (const g of loadedGrids) {
-      const s = byCode.get(g.unit);
-      if (!s) continue;
-      const units: [string, string][] = Number(g.period.slice(0, 4)) >= 2025 ? [['province', s.new_province]] : [['province', s.old_province], ['district', s.old_district]];
-      for (const [level, code] of units) {
-        const rk = cellKey(g.period, g.form, level, code);
-        returns.set(rk, (returns.get(rk) ?? 0) + 1);
-        for (const [section, rows] of Object.entries(g.values)) {
-          for (const [row, cols] of Object.entries(rows)) {
-            for (const [col, v] of Object.entries(cols)) {
-              const k = cellKey(g.period, g.form, level, code, section, row, col);
-              const acc = sums.get(k) ?? { value: null, schools: 0 };
-              if (v !== null) sums.set(k, { value: (acc.value ?? 0) + v, schools: acc.schools + 1 });
-              else sums.set(k, acc);
-            }
-          }
-        }
-      }
-    }
-    const got = new Map(mart.map((r) => [cellKey(r.period, r.form, r.unit_level, r.unit_code, r.section, r.row_id, r.column_key), r]));
-    expect(got.size).toBe(mart.length);
-    expect([...sums.keys()].sort()).toEqual([...got.keys()].sort());
-    const wrong = [...sums].filter(([k, s]) => got.get(k)!.value !== s.value || got.get(k)!.count_schools !== s.schools).map(([k, s]) => `${k}: mart ${got.get(k)!.value}/${got.get(k)!.count_schools}, key ${s.value}/${s.schools}`);
-    expect(wrong).toEqual([]);
-    for (const r of mart) expect(r.count_returns).toBe(returns.get(cellKey(r.period, r.form, r.unit_level, r.unit_code)));
+  test('Sở and Phòng totals equal the answer key summed over the schools whose returns were loaded', async () => {
+    // every cell of every unit, its value, schools and returns (fixtures/key-check.ts, as on the province set)
+    const { compareOfficialFormsWithKey } = await import('../../fixtures/key-check.js');
+    const c = await compareOfficialFormsWithKey(setDir, warehouseQuery(home));
+    expect(c.expected).toBe(mart.length);
+    expect(c.returns).toBe(loadedGrids.filter((g) => keySchools.some((s) => s.code_old === g.unit || s.code_2025 === g.unit)).length);
+    expect(c.differences).toEqual([]);
     // the numbers are not all zero: the comparison has something to compare
-    expect(mart.filter((r) => (r.value ?? 0) > 0).length).toBeGreaterThan(1000);
+    expect(c.nonZero).toBeGreaterThan(1000);
   });
 
   test("thongke's reader: every value cell of every workbook equals the mart", async () => {

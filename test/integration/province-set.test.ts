@@ -2,14 +2,14 @@
 // commune bundles' members, 1.1 M rows, every kind of dirt) through the real path: a Temporal dev
 // server, the workers, DuckDB. Done means of issues 5 and 6 on that set: every file counted as the
 // key says; every defect the key says is reported found at its file, sheet, row and column with its
-// code, no clean row rejected; the pupil mart and the network report equal to the key, row for row.
+// code, no clean row rejected; every mart (and the official forms) equal to the key, row for row.
 // The slowest test of the suite (about 8 minutes on a quiet machine, generation included).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { dist } from '../helpers/dist.js';
 import { startIngestStack, tempHome, warehouseQuery } from '../helpers/env.js';
-import { compareFilesWithKey, compareMartsWithKey, compareWithKey, STORED_FINDINGS_SQL, type StoredFile, type StoredFinding } from '../../fixtures/key-check.js';
+import { compareAllMartsWithKey, compareFilesWithKey, compareMartsWithKey, compareOfficialFormsWithKey, compareWithKey, STORED_FINDINGS_SQL, type StoredFile, type StoredFinding } from '../../fixtures/key-check.js';
 
 const home = tempHome();
 process.env.THONGKE_HOME = home;
@@ -59,4 +59,23 @@ test('the pupil mart and the network report (pupils, staff) equal the key, row f
   // staff, teachers and managers of the schools' current staff lists, every unit on both geographies
   expect(c.networkStaff.expected).toBeGreaterThan(40);
   expect(c.networkStaff.differences).toEqual([]);
+});
+
+test('every other mart equals the key, row for row: every measure on both geographies, the indicators, computer ratios, programme and vaccination marts, the official forms', async () => {
+  const c = await compareAllMartsWithKey(out, query);
+  expect(c.measures.length).toBeGreaterThan(25);
+  expect(c.unitMeasures.expected).toBeGreaterThan(20_000);
+  expect(c.unitMeasures.differences).toEqual([]);
+  expect(c.indicators.expected).toBeGreaterThan(5_000);
+  expect(c.indicators.differences).toEqual([]);
+  expect(c.computerRatios.differences).toEqual([]);
+  expect(c.programmeDevices.expected).toBeGreaterThan(100);
+  expect(c.programmeDevices.differences).toEqual([]);
+  expect(c.vaccinationCoverage.expected).toBeGreaterThan(10);
+  expect(c.vaccinationCoverage.differences).toEqual([]);
+  expect(c.excludedSchools).toBeLessThan(5);
+  const forms = await compareOfficialFormsWithKey(out, query);
+  expect(forms.returns).toBeGreaterThan(100);
+  expect(forms.nonZero).toBeGreaterThan(10_000);
+  expect(forms.differences).toEqual([]);
 });
