@@ -76,6 +76,17 @@ export function readCell(column: Pick<FormColumn, 'type' | 'required' | 'codelis
   return readTyped(column.type, column, v, text);
 }
 
+/** A code column's pattern compiled once, and its width when it is a fixed-width number (^[0-9]{n}$). */
+const patterns = new Map<string, { re: RegExp; width: number | undefined }>();
+function patternOf(pattern: string): { re: RegExp; width: number | undefined } {
+  let p = patterns.get(pattern);
+  if (!p) {
+    const width = /^\^\[0-9\]\{(\d+)\}\$$/.exec(pattern)?.[1];
+    patterns.set(pattern, (p = { re: new RegExp(pattern), width: width === undefined ? undefined : Number(width) }));
+  }
+  return p;
+}
+
 function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'pattern'>, v: unknown, text: string): CellResult {
   switch (type) {
     case 'text': {
@@ -121,10 +132,11 @@ function readTyped(type: ColumnType, column: Pick<FormColumn, 'codelist' | 'patt
         const hit = list.lookup(code);
         return hit ? { ok: true, value: hit } : fail('code_not_in_list', `"${text}" không có trong danh mục ${list.codelist} (${list.title})`);
       }
+      if (!column.pattern) return { ok: true, value: code };
+      const { re, width } = patternOf(column.pattern);
       // a fixed-width numeric code typed into a number cell lost its leading zeros: put them back
-      const width = column.pattern ? /^\^\[0-9\]\{(\d+)\}\$$/.exec(column.pattern)?.[1] : undefined;
-      const restored = width && typeof v === 'number' && code.length < Number(width) ? code.padStart(Number(width), '0') : code;
-      if (column.pattern && !new RegExp(column.pattern).test(restored)) return fail('bad_code_format', `"${text}" sai định dạng mã`);
+      const restored = width && typeof v === 'number' && code.length < width ? code.padStart(width, '0') : code;
+      if (!re.test(restored)) return fail('bad_code_format', `"${text}" sai định dạng mã`);
       return { ok: true, value: restored };
     }
   }

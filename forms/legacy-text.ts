@@ -93,11 +93,6 @@ function allIn(text: string, allowed: Set<string>): boolean {
   return true;
 }
 
-/** A capital after the first letter of a word that also has small letters: "NguyÔn", "YÕn". */
-function capitalInsideWord(text: string): boolean {
-  return text.split(/[^\p{L}]+/u).some((w) => /\p{Ll}/u.test(w) && /\p{Lu}/u.test(w.slice(1)));
-}
-
 /** TCVN3 lost the capitals of accented initials; in a name every word starts with a capital. */
 function capitaliseWords(text: string): string {
   const words = text.split(' ');
@@ -132,10 +127,21 @@ function isSyllable(word: string): boolean {
   return yes;
 }
 
-/** Every word with a non-ASCII letter is a possible Vietnamese syllable. */
-function plausible(text: string): boolean {
-  const words = text.split(/[^\p{L}]+/u).filter(Boolean);
-  return words.every((w) => !/[^\p{ASCII}]/u.test(w) || isSyllable(w));
+const WORD_BREAK = /[^\p{L}]+/u;
+
+/** Words already judged as words of Vietnamese text (names repeat them); emptied when full. */
+const goodWords = new Map<string, boolean>();
+
+/** A word of Vietnamese text: no capital after its first letter when it has small letters ("NguyÔn",
+ * "YÕn" are not), and, when it has a non-ASCII letter, a possible syllable. */
+function goodWord(word: string): boolean {
+  let yes = goodWords.get(word);
+  if (yes === undefined) {
+    if (goodWords.size >= SYLLABLES_KEPT) goodWords.clear();
+    const capitalInside = /\p{Ll}/u.test(word) && /\p{Lu}/u.test(word.slice(1));
+    goodWords.set(word, (yes = !capitalInside && (!/[^\p{ASCII}]/u.test(word) || isSyllable(word))));
+  }
+  return yes;
 }
 
 /**
@@ -144,7 +150,9 @@ function plausible(text: string): boolean {
  * text (and the fixture generator does not make such cells).
  */
 export function isVietnameseText(text: string): boolean {
-  return allIn(text, VIET) && !capitalInsideWord(text) && plausible(text);
+  if (!allIn(text, VIET)) return false;
+  for (const w of text.split(WORD_BREAK)) if (w && !goodWord(w)) return false;
+  return true;
 }
 
 /**

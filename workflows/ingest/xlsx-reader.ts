@@ -207,23 +207,67 @@ function serialToDate(serial: number): Date {
   return new Date(Math.round((serial - 25569) * 86400000));
 }
 
-const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** An attribute of a tag's text, by plain search (the cells' r, t and s: the hot path; attr() elsewhere). */
+function cellAttr(tag: string, name: string): string | undefined {
+  const key = `${name}="`;
+  for (let from = 0; ;) {
+    const k = tag.indexOf(key, from);
+    if (k < 0) return undefined;
+    if (k > 0 && isSpace(tag.charCodeAt(k - 1))) {
+      const end = tag.indexOf('"', k + key.length);
+      return end < 0 ? undefined : unescapeXml(tag.slice(k + key.length, end));
+    }
+    from = k + 1;
+  }
+}
+
+/** The text between the first <tag> and the </tag> after it, or undefined. */
+function elementText(body: string, open: string, close: string): string | undefined {
+  const a = body.indexOf(open);
+  if (a < 0) return undefined;
+  const b = body.indexOf(close, a + open.length);
+  return b < 0 ? undefined : body.slice(a + open.length, b);
+}
 
 function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates: boolean[] }, fallback: number): XlsxRow {
   const number = Number(attr(openTag, 'r') ?? fallback);
   if (number > EXCEL_MAX_ROWS) throw new XlsxError(`có dòng ${number}, ngoài giới hạn ${EXCEL_MAX_ROWS} dòng của Excel — tệp bị hỏng hoặc không do Excel tạo`);
   const values: CellValue[] = [];
   let next = 1;
-  CELL.lastIndex = 0;
-  for (let m = CELL.exec(xml); m; m = CELL.exec(xml)) {
-    const attrs = m[1]!;
-    const body = m[2] ?? '';
-    const ref = attr(attrs, 'r');
+  // each <c …/> or <c …>…</c> (scanned by hand: the same as /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g, faster)
+  for (let i = 0; ;) {
+    const open = xml.indexOf('<c', i);
+    if (open < 0) break;
+    const after = xml.charCodeAt(open + 2);
+    if (!(isSpace(after) || after === 62 /* > */ || after === 47 /* / */)) {
+      i = open + 2;
+      continue;
+    }
+    const tagEnd = xml.indexOf('>', open + 2);
+    if (tagEnd < 0) break;
+    let attrs: string;
+    let body = '';
+    if (xml.charCodeAt(tagEnd - 1) === 47) {
+      attrs = xml.slice(open + 2, tagEnd - 1);
+      i = tagEnd + 1;
+    } else {
+      const close = xml.indexOf('</c>', tagEnd + 1);
+      if (close < 0) {
+        i = tagEnd + 1;
+        continue;
+      }
+      attrs = xml.slice(open + 2, tagEnd);
+      body = xml.slice(tagEnd + 1, close);
+      i = close + 4;
+    }
+    const ref = cellAttr(attrs, 'r');
     const col = ref ? columnNumber(ref) : next;
     next = col + 1;
     if (col > EXCEL_MAX_COLUMNS) throw new XlsxError(`ô ${ref ?? `cột ${col}`} nằm ngoài giới hạn cột của Excel (XFD) — tệp bị hỏng hoặc không do Excel tạo`);
-    const t = attr(attrs, 't') ?? 'n';
-    const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+    const t = cellAttr(attrs, 't') ?? 'n';
+    const v = body ? elementText(body, '<v>', '</v>') : undefined;
     let value: CellScalar = null;
     switch (t) {
       case 's':
@@ -234,7 +278,7 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
         }
         break;
       case 'inlineStr':
-        value = itemText(/<is>([\s\S]*?)<\/is>/.exec(body)?.[1] ?? '');
+        value = itemText(elementText(body, '<is>', '</is>') ?? '');
         break;
       case 'str':
         value = v === undefined ? null : unescapeXml(v);
@@ -248,7 +292,7 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
       default: {
         if (v === undefined || v === '') break;
         const num = Number(v);
-        const style = Number(attr(attrs, 's') ?? 0);
+        const style = Number(cellAttr(attrs, 's') ?? 0);
         value = ctx.dates[style] ? serialToDate(num) : num;
       }
     }

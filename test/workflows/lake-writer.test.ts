@@ -1,0 +1,65 @@
+// The parser's lake writer on real Parquet read back by DuckDB: what is written is what was given,
+// row for row and in order, whichever way a column goes (a constant of the COPY or appended), for
+// findings written as a VALUES list or through a table, and for writes that overlap on the
+// thread's one connection.
+import { beforeAll, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { writeFindings, writeLakeFiles, type Finding } from '../../workflows/ingest/lake-writer.js';
+import { tempHome } from '../helpers/env.js';
+
+const home = tempHome('lake-writer-');
+let con: DuckDBConnection;
+
+beforeAll(async () => {
+  con = await (await DuckDBInstance.create(':memory:')).connect();
+});
+
+const read = async (path: string) => (await con.runAndReadAll(`select * from read_parquet('${path}')`)).getRowsJS();
+const schema = async (path: string) => (await con.runAndReadAll(`select column_name, column_type from (describe select * from read_parquet('${path}'))`)).getRowsJS();
+const file = { sha256: 'a'.repeat(64), fileName: 'Trường A.xlsx' };
+
+test('rows come back as written, in order: constant columns, varying ones, nulls, a NUL byte', async () => {
+  const columns = ['file_sha256', 'sheet', 'row_number', 'school_code', 'name', 'note'];
+  const rows = Array.from({ length: 700 }, (_, i) => [file.sha256, 'Sheet1', String(8 + i), "T'01", `Nguyễn Văn ${i}`, i % 3 ? null : 'ghi chú']);
+  rows[5]![5] = 'a\0b';
+  const target = join(home, 'staging', 'a.parquet');
+  await writeLakeFiles(target, columns, rows, join(home, 'rejects', 'a.parquet'), file, []);
+  expect(await read(target)).toEqual(rows);
+  expect(await schema(target)).toEqual(columns.map((c) => [c, 'VARCHAR']));
+});
+
+test('a single row (every column constant) and a constant holding a NUL byte', async () => {
+  const columns = ['file_sha256', 'sheet', 'value'];
+  for (const rows of [[[file.sha256, 'Sheet1', 'x']], [[file.sha256, 'a\0', null], [file.sha256, 'a\0', null]]]) {
+    const target = join(home, 'staging', `one-${rows.length}.parquet`);
+    await writeLakeFiles(target, columns, rows, join(home, 'rejects', `one-${rows.length}.parquet`), file, []);
+    expect(await read(target)).toEqual(rows);
+  }
+});
+
+test('findings: none, a few (a VALUES list) and many (a table) give the same columns and types, values as given', async () => {
+  const finding = (i: number): Finding => ({ severity: i % 2 ? 'warning' : 'error', code: 'bad_date', sheet: i % 5 ? 'Sheet1' : null, row: i % 7 ? 8 + i : null,
+    column: 'E', header: 'Ngày sinh', value: i % 4 ? `3${i}/02/2015` : null, reason: `"3${i}/02/2015" không phải ngày dạng dd/mm/yyyy` });
+  const types: unknown[] = [];
+  for (const n of [0, 3, 1200]) {
+    const target = join(home, 'rejects', `f-${n}.parquet`);
+    const findings = Array.from({ length: n }, (_, i) => finding(i));
+    await writeFindings(target, file, findings);
+    expect(await read(target)).toEqual(findings.map((f) => [file.sha256, file.fileName, f.sheet, f.row, f.column, f.header, f.value, f.reason, f.code, f.severity]));
+    types.push(await schema(target));
+  }
+  expect(types[1]).toEqual(types[0]);
+  expect(types[2]).toEqual(types[0]);
+  expect(types[0]).toContainEqual(['row_number', 'INTEGER']);
+});
+
+test('writes that overlap (the main thread writes bundle findings while another write runs) each get their own rows', async () => {
+  const writes = Array.from({ length: 6 }, (_, k) => {
+    const columns = k % 2 ? ['a', 'b'] : ['a', 'b', 'c'];
+    const rows = Array.from({ length: 50 + k }, (_, i) => columns.map((c) => `${k}-${c}-${i}`));
+    return { target: join(home, 'staging', `w${k}.parquet`), columns, rows };
+  });
+  await Promise.all(writes.map((w, k) => writeLakeFiles(w.target, w.columns, w.rows, join(home, 'rejects', `w${k}.parquet`), file, [])));
+  for (const w of writes) expect(await read(w.target)).toEqual(w.rows);
+});
