@@ -10,6 +10,7 @@ select
     graduation.is_ethnic_minority,
     graduation.is_graduated,
     graduation.file_sha256,
+    graduation.sheet,
     graduation.source_row
 from staging.stg_csdl__tot_nghiep as graduation
 inner join core.school_codes as school_codes

@@ -19,6 +19,7 @@ select
     results.is_promoted,
     results.is_not_promoted,
     results.file_sha256,
+    results.sheet,
     results.source_row
 from staging.stg_csdl__ket_qua as results
 inner join core.school_codes as school_codes

@@ -6,7 +6,7 @@
 with registry as (
     select *
     from staging.stg_csdl__truong
-    qualify row_number() over (partition by school_code order by period desc, file_sha256, source_row) = 1
+    qualify row_number() over (partition by school_code order by period desc, file_sha256, sheet, source_row) = 1
 ),
 
 school_groups as (

@@ -14,6 +14,7 @@ select
     staff.is_teacher,
     staff.is_manager,
     staff.file_sha256,
+    staff.sheet,
     staff.source_row
 from staging.stg_csdl__can_bo as staff
 inner join core.school_codes as school_codes

@@ -12,6 +12,7 @@ renamed as (
     select
         -- lineage
         source.file_sha256,
+        source.sheet,
         source.row_number::integer as source_row,
         -- ids
         source.school_year as period,

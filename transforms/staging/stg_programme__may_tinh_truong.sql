@@ -10,6 +10,7 @@ with source as (
 renamed as (
     select
         source.file_sha256,
+        source.sheet,
         source.row_number::integer as source_row,
         source.school_year as period,
         source.school_code,

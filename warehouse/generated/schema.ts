@@ -70,7 +70,9 @@ export interface CoreGraduation {
   is_graduated: boolean | null;
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
 }
 
@@ -216,7 +218,9 @@ export interface CoreResults {
   is_not_promoted: boolean | null;
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
 }
 
@@ -358,7 +362,9 @@ export interface CoreStaff {
   is_manager: boolean | null;
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
 }
 
@@ -1866,7 +1872,9 @@ export interface StagingStgCodesTrangThaiHocSinh {
 export interface StagingStgCsdlCanBo {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -1976,7 +1984,9 @@ export interface StagingStgCsdlHocSinhFiles {
 export interface StagingStgCsdlKetQua {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2010,7 +2020,9 @@ export interface StagingStgCsdlKetQua {
 export interface StagingStgCsdlTotNghiep {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2032,7 +2044,9 @@ export interface StagingStgCsdlTotNghiep {
 export interface StagingStgCsdlTruong {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2078,7 +2092,9 @@ export interface StagingStgCurrentFiles {
 export interface StagingStgProgrammeMayTinhTruong {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2096,7 +2112,9 @@ export interface StagingStgProgrammeMayTinhTruong {
 export interface StagingStgProgrammeNhuCauThietBi {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2118,7 +2136,9 @@ export interface StagingStgProgrammeNhuCauThietBi {
 export interface StagingStgProgrammeThietBi {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
@@ -2150,7 +2170,9 @@ export interface StagingStgProgrammeThietBi {
 export interface StagingStgProgrammeTiemChung {
   /** Mã băm SHA-256 của tệp gốc (khoá của ops.files): dòng này đến từ tệp nào */
   file_sha256: string | null;
-  /** Số dòng trong trang tính của tệp gốc (không kèm tên trang: tệp nhiều trang có thể lặp số dòng) */
+  /** Tên trang tính của tệp gốc */
+  sheet: string | null;
+  /** Số dòng trong trang tính của tệp gốc; cùng file_sha256 và sheet xác định một dòng */
   source_row: number | null;
   /** Năm học (YYYY-YYYY), như ghi ở phần đầu biểu mẫu */
   period: string | null;
