@@ -1,7 +1,7 @@
-// The parser's lake writer on real Parquet read back by DuckDB: what is written is what was given,
-// row for row and in order, whichever way a column goes (a constant of the COPY or appended), for
-// findings written as a VALUES list or through a table, and for writes that overlap on the
-// thread.s one connection.
+// The parser's lake writer (workflows/ingest/parquet-writer.ts) on real Parquet read back by
+// DuckDB: what is written is what was given, row for row and in order, whichever way a column is
+// stored (dictionary or plain values, compressed or not), for findings of any number, and for
+// writes that overlap.
 import { beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -27,6 +27,9 @@ test('rows come back as written, in order: columns with one value, varying ones,
   await writeLakeFiles(target, columns, rows, join(home, 'rejects', 'a.parquet'), file, []);
   expect(await read(target)).toEqual(rows);
   expect(await schema(target)).toEqual(columns.map((c) => [c, 'VARCHAR']));
+  // the names are compressed, a column of one value is not worth a zlib stream
+  const codecs = Object.fromEntries((await con.runAndReadAll(`select path_in_schema, compression from parquet_metadata('${target}')`)).getRowsJS());
+  expect(codecs).toMatchObject({ name: 'GZIP', file_sha256: 'UNCOMPRESSED', school_code: 'UNCOMPRESSED' });
 });
 
 test('a single row, and a column of one value holding a NUL byte', async () => {

@@ -2,10 +2,10 @@
 // or 32-bit integers, every column OPTIONAL (nulls allowed), one row group, one data page (v1) per
 // column (a dictionary page first for a text column of few distinct values), PLAIN values or
 // dictionary indices, definition levels in the RLE hybrid encoding, pages compressed with GZIP
-// (zlib, level 1). Nothing else of the format (no statistics, indexes or bit-packing): what the
-// warehouse's read_parquet needs and any reader reads. Writing a school's list this way costs
-// about a quarter of the CPU of going through an in-memory DuckDB (appender, COPY): about 5 ms
-// against 21 ms; bench/README "Ingest parsing".
+// (zlib, level 1) when the column holds more than a few bytes. Nothing else of the format (no
+// statistics, indexes or bit-packing): what the warehouse's read_parquet needs and any reader
+// reads. Writing a school's list this way costs about a quarter of the CPU of going through an
+// in-memory DuckDB (appender, COPY): about 5 ms against 21 ms; bench/README "Ingest parsing".
 // Format: https://parquet.apache.org/docs/file-format/ (parquet.thrift), Thrift compact protocol.
 import { gzipSync } from 'node:zlib';
 
@@ -115,7 +115,15 @@ const CONVERTED = { varchar: 0 /* UTF8 */, integer: 17 /* INT_32 */ } as const;
 const PLAIN = 0;
 const RLE = 3;
 const RLE_DICTIONARY = 8;
+const UNCOMPRESSED = 0;
 const GZIP = 2;
+/**
+ * A column's pages are compressed (GZIP) when they hold at least this many bytes, else stored as
+ * they are (the codec is per column chunk): most columns of a school's list are a dictionary of a
+ * few values whose pages are a few bytes, and starting a zlib stream for each cost more than
+ * compressing the names (a third of the parser's zlib time went to streams for pages this small).
+ */
+const COMPRESS_FROM_BYTES = 1024;
 
 /** A text column with few distinct values (codes, the file's hash and title block in every row)
  * is written as a dictionary and indices: values, and each row's index into them. */
@@ -213,7 +221,7 @@ function plainValues(type: ParquetType, values: (string | number)[]): Buffer {
 export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (readonly (string | number | null)[])[]): Buffer {
   const parts: Buffer[] = [Buffer.from('PAR1')];
   let offset = 4;
-  const chunks: { column: ParquetColumn; offset: number; compressed: number; uncompressed: number; dictionaryOffset: number | undefined }[] = [];
+  const chunks: { column: ParquetColumn; codec: number; offset: number; compressed: number; uncompressed: number; dictionaryOffset: number | undefined }[] = [];
   if (rows.length) {
     columns.forEach((column, c) => {
       const present: boolean[] = new Array<boolean>(rows.length);
@@ -229,9 +237,12 @@ export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (r
       }
       const levels = definitionLevels(present);
       const dictionary = column.type === 'varchar' ? dictionaryOf(values as string[]) : undefined;
-      const chunk = { column, offset, compressed: 0, uncompressed: 0, dictionaryOffset: undefined as number | undefined };
+      const dictionaryPage = dictionary && plainValues('varchar', dictionary.values);
+      const dataPage = Buffer.concat([levels, dictionary ? dictionaryIndices(dictionary) : plainValues(column.type, values)]);
+      const codec = (dictionaryPage?.length ?? 0) + dataPage.length >= COMPRESS_FROM_BYTES ? GZIP : UNCOMPRESSED;
+      const chunk = { column, codec, offset, compressed: 0, uncompressed: 0, dictionaryOffset: undefined as number | undefined };
       const page = (type: number, body: Buffer, header: (t: Thrift) => void) => {
-        const compressed = gzipSync(body, { level: 1 });
+        const compressed = codec === GZIP ? gzipSync(body, { level: 1 }) : body;
         const bytes = new Thrift().inStruct((t) => { t.i32(1, type).i32(2, body.length).i32(3, compressed.length); header(t); }).buffer();
         parts.push(bytes, compressed);
         chunk.compressed += bytes.length + compressed.length;
@@ -240,10 +251,10 @@ export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (r
       };
       if (dictionary) {
         chunk.dictionaryOffset = offset;
-        page(2 /* DICTIONARY_PAGE */, plainValues('varchar', dictionary.values), (t) => t.struct(7, (d) => d.i32(1, dictionary.values.length).i32(2, PLAIN)));
+        page(2 /* DICTIONARY_PAGE */, dictionaryPage!, (t) => t.struct(7, (d) => d.i32(1, dictionary.values.length).i32(2, PLAIN)));
       }
       const dataOffset = offset;
-      page(0 /* DATA_PAGE */, Buffer.concat([levels, dictionary ? dictionaryIndices(dictionary) : plainValues(column.type, values)]),
+      page(0 /* DATA_PAGE */, dataPage,
         (t) => t.struct(5, (d) => d.i32(1, rows.length).i32(2, dictionary ? RLE_DICTIONARY : PLAIN).i32(3, RLE).i32(4, RLE)));
       chunks.push({ ...chunk, offset: dataOffset });
     });
@@ -262,7 +273,7 @@ export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (r
           .i32(1, TYPE[ch.column.type])
           .list(2, 5, ch.dictionaryOffset === undefined ? [PLAIN, RLE] : [PLAIN, RLE, RLE_DICTIONARY], (l, e) => l.value32(e))
           .list(3, 8, [ch.column.name], (l, n) => l.valueString(n))
-          .i32(4, GZIP)
+          .i32(4, ch.codec)
           .i64(5, rows.length)
           .i64(6, ch.uncompressed)
           .i64(7, ch.compressed)
