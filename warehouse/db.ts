@@ -37,12 +37,20 @@ function isLockError(e: unknown): boolean {
   return /lock|Conflicting/i.test(String((e as Error)?.message ?? e));
 }
 
+/**
+ * A writer checkpoints when its WAL passes this, not DuckDB's 16 MB: a batch's loads are many
+ * small commits, and each checkpoint rewrote the tables' last row groups (the province's loads
+ * took 31 s alone, 20 s without; its WAL is about 250 MB). The transform activity ends a batch
+ * with one checkpoint (workflows/ingest/activities.ts).
+ */
+const WRITER_CONFIG = { checkpoint_threshold: '1GB' };
+
 async function openInstance(path: string, opts: OpenOptions): Promise<DuckDBInstance> {
   const deadline = Date.now() + (opts.waitForLockMs ?? 30_000);
   if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {
-      return await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      return await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : WRITER_CONFIG);
     } catch (e) {
       if (!isLockError(e) || Date.now() > deadline) throw e;
       await sleep(100 + Math.random() * 200);

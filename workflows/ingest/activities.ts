@@ -127,7 +127,11 @@ export async function transform(): Promise<string> {
   // the warehouse-scope validation rules (forms/rules) see the whole batch, before the transforms
   const run = await heartbeating(withWarehouse(warehousePath(home), async (wh) => {
     await runWarehouseRules(wh, home);
-    return runTransforms(wh);
+    const out = await runTransforms(wh);
+    // the batch's rows and marts from the WAL into the file (warehouse/db.ts: checkpoints wait
+    // for this or for a gigabyte of WAL)
+    await wh.run('checkpoint');
+    return out;
   }), () => 'transform');
   return run.runId;
 }
