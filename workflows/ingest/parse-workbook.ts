@@ -9,7 +9,7 @@ import { readCell, cellText } from '../../forms/cells.js';
 import { fold, columnLetter } from '../../forms/text.js';
 import { lake } from '../../warehouse/lake.js';
 import type { ParseResult } from './types.js';
-import { openXlsx, XlsxError, type XlsxWorkbook } from './xlsx-reader.js';
+import { openXlsx, XlsxError, type XlsxRow, type XlsxWorkbook } from './xlsx-reader.js';
 import { writeLakeFiles, type Finding } from './lake-writer.js';
 import { parseGridWorkbook } from './parse-grid.js';
 import { checkTotalRow } from './total-row.js';
@@ -172,6 +172,116 @@ interface Candidate {
   score: number;
 }
 
+/** What a list parse collects over the sheets of a file. */
+interface ListParse {
+  layouts: FormLayout[];
+  searchRows: number;
+  /** the layout of the first header found: later sheets are read against it only */
+  chosen: FormLayout | undefined;
+  sheets: SheetMatch[];
+  /** rows kept per data sheet: sheet index, row number, values by layout column */
+  accepted: { sheet: number; row: number; values: (string | null)[] }[];
+  rejects: Reject[];
+  rejectedRows: Set<string>;
+  rowsRead: number;
+  rowsIgnored: number;
+  best: Candidate[];
+  tooLong: { sheet: string; row: number } | undefined;
+  onProgress?: (rowsRead: number) => void;
+}
+
+/** One sheet being read: its candidate layouts until its header is found, then its match. */
+interface SheetRead {
+  name: string;
+  candidates: FormLayout[];
+  metas: Map<string, SheetMatch['meta']>;
+  here: SheetMatch | undefined;
+  /** data rows so far (neither blank, nor total, nor a repeated header) */
+  records: number;
+}
+
+/**
+ * Rows of a sheet as they come, one inflated chunk at a time: a plain loop over plain functions
+ * (the per-row work inside the async parseWorkbook made V8 recompile that large function again and
+ * again: a fifth of the parser's CPU went to its compiler threads). False: stop reading (too long).
+ */
+function takeRows(p: ListParse, s: SheetRead, rows: XlsxRow[]): boolean {
+  for (const row of rows) {
+    if (!s.here) {
+      if (row.number <= p.searchRows) searchHeader(p, s, row.number, rowTexts(row.values));
+      continue;
+    }
+    if (row.number - s.here.headerRow > MAX_DATA_ROWS) {
+      p.tooLong = { sheet: s.name, row: row.number };
+      return false;
+    }
+    dataRow(p, s, s.here, row);
+  }
+  return true;
+}
+
+/** A row above the header: each candidate's score and title block, and the header when this is it. */
+function searchHeader(p: ListParse, s: SheetRead, rowNumber: number, texts: string[]): void {
+  const folded = texts.map((t) => (t ? fold(t) : ''));
+  let top: { layout: FormLayout; cols: Map<number, FormColumn> } | undefined;
+  for (const layout of s.candidates) {
+    const cols = headerColumns(layout, folded);
+    const score = cols.size / layout.columns.length;
+    const seen = p.best.find((b) => b.layout === layout);
+    if (!seen) p.best.push({ layout, score });
+    else seen.score = Math.max(seen.score, score);
+    if (isHeaderOf(layout, cols) && (!top || cols.size > top.cols.size)) top = { layout, cols };
+    collectMeta(layout, texts, folded, rowNumber, s.metas.get(layout.id)!);
+  }
+  if (!top) return;
+  const byKey = new Map([...top.cols.entries()].map(([i, c]) => [c.key, i]));
+  s.here = { layout: top.layout, sheet: s.name, headerRow: rowNumber, colIndex: top.layout.columns.map((c) => byKey.get(c.key)), meta: s.metas.get(top.layout.id)! };
+  p.chosen ??= top.layout;
+  p.sheets.push(s.here);
+}
+
+/** A row below the header: ignored (blank, total, the header again), accepted, or rejected with its cells' reasons. */
+function dataRow(p: ListParse, s: SheetRead, here: SheetMatch, row: XlsxRow): void {
+  const texts = rowTexts(row.values);
+  p.rowsRead++;
+  if (p.rowsRead % 2000 === 0) p.onProgress?.(p.rowsRead);
+  const first = firstFolded(texts);
+  if (isTotalRow(first)) {
+    p.rowsIgnored++;
+    const total = checkTotalRow(texts, row.number, s.name, s.records);
+    if (total) p.rejects.push(total);
+    return;
+  }
+  if (first === '' || (mayBeHeader(here.layout, first) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
+    p.rowsIgnored++;
+    return;
+  }
+  s.records++;
+  const values = row.values as unknown[];
+  const columns = here.layout.columns;
+  const out: (string | null)[] = new Array(columns.length);
+  let bad = false;
+  for (let k = 0; k < columns.length; k++) {
+    const idx = here.colIndex[k];
+    if (idx === undefined) {
+      out[k] = null;
+      continue;
+    }
+    const col = columns[k]!;
+    const r = readCell(col, values[idx], texts[idx] ?? '');
+    if (r.ok) {
+      out[k] = r.value;
+      if (r.warning) p.rejects.push({ severity: 'warning', code: r.warning.code, sheet: s.name, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.warning.reason });
+    } else {
+      bad = true;
+      out[k] = null;
+      p.rejects.push({ severity: 'error', code: r.code, sheet: s.name, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.reason });
+    }
+  }
+  if (bad) p.rejectedRows.add(`${p.sheets.length - 1}:${row.number}`);
+  else p.accepted.push({ sheet: p.sheets.length - 1, row: row.number, values: out });
+}
+
 export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseResult> {
   const layouts = listLayouts();
   const searchRows = Math.max(...layouts.map((l) => l.headerSearchRows));
@@ -194,98 +304,25 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     rejectsPath: null,
   };
 
-  let chosen: FormLayout | undefined;
-  const sheets: SheetMatch[] = [];
-  // rows kept per data sheet: [sheet index, row number, values by layout column]
-  const accepted: { sheet: number; row: number; values: (string | null)[] }[] = [];
-  const rejects: Reject[] = [];
-  const rejectedRows = new Set<string>();
-  let rowsRead = 0;
-  let rowsIgnored = 0;
-  const best: Candidate[] = [];
+  const p: ListParse = {
+    layouts, searchRows, chosen: undefined, sheets: [], accepted: [], rejects: [], rejectedRows: new Set(),
+    rowsRead: 0, rowsIgnored: 0, best: [], tooLong: undefined, onProgress: input.onProgress,
+  };
 
   const kind = await fileKind(input.path);
   if (kind !== 'zip') return { ...base, message: notXlsxMessage(kind, input.fileName) };
   let wb: XlsxWorkbook | undefined;
-  let tooLong: { sheet: string; row: number } | undefined;
   try {
     wb = await openXlsx(input.path);
-    if (wb.hasMacros) rejects.push({ severity: 'warning', code: 'macros_ignored', sheet: null, row: null, column: null, header: null, value: null, reason: 'tệp có macro (VBA); macro không được chạy, chỉ đọc giá trị các ô' });
+    if (wb.hasMacros) p.rejects.push({ severity: 'warning', code: 'macros_ignored', sheet: null, row: null, column: null, header: null, value: null, reason: 'tệp có macro (VBA); macro không được chạy, chỉ đọc giá trị các ô' });
     for (const worksheet of wb.sheets) {
       // hidden sheets (code lists, old copies) are not data
       if (worksheet.hidden) continue;
-      const sheetName = worksheet.name;
       // until a header is found, every layout (or, once the form is known, only that one) is a candidate
-      const candidates = chosen ? [chosen] : layouts;
-      const metas = new Map(candidates.map((l) => [l.id, new Map() as SheetMatch['meta']]));
-      let here: SheetMatch | undefined;
-      // data rows of this sheet so far (neither blank, nor total, nor a repeated header)
-      let sheetRecords = 0;
-      for await (const row of worksheet.rows()) {
-        const texts = rowTexts(row.values);
-        if (!here) {
-          if (row.number > searchRows) continue;
-          const folded = texts.map((t) => (t ? fold(t) : ''));
-          let top: { layout: FormLayout; cols: Map<number, FormColumn> } | undefined;
-          for (const layout of candidates) {
-            const cols = headerColumns(layout, folded);
-            const score = cols.size / layout.columns.length;
-            const seen = best.find((b) => b.layout === layout);
-            if (!seen) best.push({ layout, score });
-            else seen.score = Math.max(seen.score, score);
-            if (isHeaderOf(layout, cols) && (!top || cols.size > top.cols.size)) top = { layout, cols };
-            collectMeta(layout, texts, folded, row.number, metas.get(layout.id)!);
-          }
-          if (top) {
-            const byKey = new Map([...top.cols.entries()].map(([i, c]) => [c.key, i]));
-            here = { layout: top.layout, sheet: sheetName, headerRow: row.number, colIndex: top.layout.columns.map((c) => byKey.get(c.key)), meta: metas.get(top.layout.id)! };
-            chosen ??= top.layout;
-            sheets.push(here);
-          }
-          continue;
-        }
-        // a data row
-        if (row.number - here.headerRow > MAX_DATA_ROWS) {
-          tooLong = { sheet: sheetName, row: row.number };
-          break;
-        }
-        rowsRead++;
-        if (rowsRead % 2000 === 0) input.onProgress?.(rowsRead);
-        const first = firstFolded(texts);
-        if (isTotalRow(first)) {
-          rowsIgnored++;
-          const total = checkTotalRow(texts, row.number, sheetName, sheetRecords);
-          if (total) rejects.push(total);
-          continue;
-        }
-        if (first === '' || (mayBeHeader(here.layout, first) && isHeaderOf(here.layout, headerColumns(here.layout, texts.map((t) => (t ? fold(t) : '')))))) {
-          rowsIgnored++;
-          continue;
-        }
-        sheetRecords++;
-        const values = row.values as unknown[];
-        const out: (string | null)[] = [];
-        let bad = false;
-        for (const [k, col] of here.layout.columns.entries()) {
-          const idx = here.colIndex[k];
-          if (idx === undefined) {
-            out.push(null);
-            continue;
-          }
-          const r = readCell(col, values[idx], texts[idx] ?? '');
-          if (r.ok) {
-            out.push(r.value);
-            if (r.warning) rejects.push({ severity: 'warning', code: r.warning.code, sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.warning.reason });
-          } else {
-            bad = true;
-            out.push(null);
-            rejects.push({ severity: 'error', code: r.code, sheet: sheetName, row: row.number, column: columnLetter(idx), header: col.headers[0]!, value: texts[idx] || null, reason: r.reason });
-          }
-        }
-        if (bad) rejectedRows.add(`${sheets.length - 1}:${row.number}`);
-        else accepted.push({ sheet: sheets.length - 1, row: row.number, values: out });
-      }
-      if (tooLong) break;
+      const candidates = p.chosen ? [p.chosen] : layouts;
+      const sheet: SheetRead = { name: worksheet.name, candidates, metas: new Map(candidates.map((l) => [l.id, new Map()])), here: undefined, records: 0 };
+      for await (const rows of worksheet.rowBatches()) if (!takeRows(p, sheet, rows)) break;
+      if (p.tooLong) break;
     }
   } catch (e) {
     if (!(e instanceof XlsxError) && !/zip|inflat|end of central directory|invalid|unexpected/i.test(String((e as Error).message))) throw e;
@@ -293,6 +330,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
   } finally {
     wb?.close();
   }
+  const { chosen, sheets, accepted, rejects, rejectedRows, rowsRead, rowsIgnored, best, tooLong } = p;
 
   if (tooLong) {
     return { ...base, message: `Tệp ${input.fileName}, trang "${tooLong.sheet}": có dữ liệu đến dòng ${tooLong.row}, quá giới hạn ${MAX_DATA_ROWS.toLocaleString('vi-VN')} dòng của một tệp danh sách — hãy tách tệp hoặc xoá các dòng thừa ở cuối trang.` };

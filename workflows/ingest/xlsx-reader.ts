@@ -25,6 +25,8 @@ export interface XlsxSheet {
   name: string;
   hidden: boolean;
   rows(): AsyncGenerator<XlsxRow>;
+  /** The same rows, those of each inflated chunk together (a row at a time through async generators cost more than reading it). */
+  rowBatches(): AsyncGenerator<XlsxRow[]>;
 }
 
 export interface XlsxLimits {
@@ -231,10 +233,15 @@ function elementText(body: string, open: string, close: string): string | undefi
   return b < 0 ? undefined : body.slice(a + open.length, b);
 }
 
+/** Rows are filled with nulls up to a cell in this column or before (a list has a few dozen). */
+const PACKED_COLUMNS = 256;
+
 function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates: boolean[] }, fallback: number): XlsxRow {
   const number = Number(attr(openTag, 'r') ?? fallback);
   if (number > EXCEL_MAX_ROWS) throw new XlsxError(`có dòng ${number}, ngoài giới hạn ${EXCEL_MAX_ROWS} dòng của Excel — tệp bị hỏng hoặc không do Excel tạo`);
-  const values: CellValue[] = [];
+  // one kind of array for every row (packed, null where no cell): rows whose arrays differed in
+  // kind (holes, numbers only) made V8 deoptimise the code reading them, again and again
+  const values: CellValue[] = [null];
   let next = 1;
   // each <c …/> or <c …>…</c> (scanned by hand: the same as /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g, faster)
   for (let i = 0; ;) {
@@ -297,13 +304,15 @@ function parseRow(xml: string, openTag: string, ctx: { strings: string[]; dates:
       }
     }
     const f = body.includes('<f') ? /<f\b[^>]*?(?:\/>|>([\s\S]*?)<\/f>)/.exec(body) : null;
+    // (not for a cell far out to the right: a row is not filled up to column XFD)
+    if (col <= PACKED_COLUMNS) while (values.length < col) values.push(null);
     values[col] = f ? { formula: unescapeXml(f[1] ?? ''), result: v === undefined && t !== 'inlineStr' ? undefined : value } : value;
   }
   return { number, values };
 }
 
-/** Rows of one sheet's XML, scanned as it inflates. */
-async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: { strings: string[]; dates: boolean[] }, limits: XlsxLimits, compressed: number): AsyncGenerator<XlsxRow> {
+/** Rows of one sheet's XML, scanned as it inflates: the complete rows of each chunk together. */
+async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: { strings: string[]; dates: boolean[] }, limits: XlsxLimits, compressed: number): AsyncGenerator<XlsxRow[]> {
   let buf = '';
   const decoder = new StringDecoder('utf8'); // a character may be split across chunks
   let inflated = 0;
@@ -316,6 +325,7 @@ async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: 
     }
     buf += decoder.write(chunk as Buffer);
     let start = 0;
+    const batch: XlsxRow[] = [];
     for (;;) {
       const open = buf.indexOf('<row', start);
       if (open < 0) break;
@@ -332,10 +342,11 @@ async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: 
       const row = parseRow(buf.slice(tagEnd + 1, close), openTag, ctx, rowNo + 1);
       rowNo = row.number;
       start = close + 6;
-      yield row;
+      batch.push(row);
     }
     // keep the unfinished tail for the next chunk
     buf = buf.slice(start);
+    if (batch.length) yield batch;
   }
 }
 
@@ -394,11 +405,15 @@ export async function openXlsx(path: string, limits: XlsxLimits = DEFAULT_LIMITS
       if (entry.uncompressedSize > limits.maxPartBytes || (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio)) {
         throw new XlsxError(`trang tính "${name}" giải nén ra quá lớn (${Math.round(entry.uncompressedSize / 1e6)} MB, tỷ lệ nén ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1) — nghi là tệp "zip bomb"`);
       }
+      const rowBatches = async function* () {
+        yield* scanRows(await zip.chunks(entry), ctx, limits, entry.compressedSize);
+      };
       sheets.push({
         name,
         hidden,
+        rowBatches,
         rows: async function* () {
-          yield* scanRows(await zip.chunks(entry), ctx, limits, entry.compressedSize);
+          for await (const batch of rowBatches()) yield* batch;
         },
       });
     }
