@@ -39,9 +39,10 @@ function isLockError(e: unknown): boolean {
 
 /**
  * A writer checkpoints when its WAL passes this, not DuckDB's 16 MB: a batch's loads are many
- * small commits, and each checkpoint rewrote the tables' last row groups (the province's loads
- * took 31 s alone, 20 s without; its WAL is about 250 MB). The transform activity ends a batch
- * with one checkpoint (workflows/ingest/activities.ts).
+ * small commits, and at 16 MB the province's loads checkpointed about fifteen times, at a second
+ * of CPU or more each (its loads took 31 s alone, 20 s without; its WAL is about 250 MB). The
+ * transform activity checkpoints each batch, after its loads and after its marts
+ * (workflows/ingest/activities.ts). Until then the rows are safe in the WAL.
  */
 const WRITER_CONFIG = { checkpoint_threshold: '1GB' };
 

@@ -217,6 +217,27 @@ function plainValues(type: ParquetType, values: (string | number)[]): Buffer {
   return out.subarray(0, at);
 }
 
+/** Column c of the rows: which rows have a value, and the values (a plain function: as a closure of
+ * the file's loop it was deoptimised and recompiled file after file). */
+function columnValues(column: ParquetColumn, c: number, rows: readonly (readonly (string | number | null)[])[]): { present: boolean[]; values: (string | number)[] } {
+  const present: boolean[] = new Array<boolean>(rows.length);
+  const values: (string | number)[] = [];
+  const integer = column.type === 'integer';
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![c];
+    if (v === null || v === undefined) {
+      present[i] = false;
+      continue;
+    }
+    present[i] = true;
+    if (integer ? typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647 : typeof v !== 'string') {
+      throw new Error(`parquet: column ${column.name} (${column.type}) cannot hold ${JSON.stringify(v)}`);
+    }
+    values.push(v);
+  }
+  return { present, values };
+}
+
 /** A Parquet file of these columns and rows (row[i] is the value of columns[i], or null). */
 export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (readonly (string | number | null)[])[]): Buffer {
   const parts: Buffer[] = [Buffer.from('PAR1')];
@@ -224,17 +245,7 @@ export function parquetFile(columns: readonly ParquetColumn[], rows: readonly (r
   const chunks: { column: ParquetColumn; codec: number; offset: number; compressed: number; uncompressed: number; dictionaryOffset: number | undefined }[] = [];
   if (rows.length) {
     columns.forEach((column, c) => {
-      const present: boolean[] = new Array<boolean>(rows.length);
-      const values: (string | number)[] = [];
-      for (let i = 0; i < rows.length; i++) {
-        const v = rows[i]![c];
-        present[i] = v !== null && v !== undefined;
-        if (!present[i]) continue;
-        if (column.type === 'integer' ? !Number.isInteger(v) || (v as number) < -(2 ** 31) || (v as number) >= 2 ** 31 : typeof v !== 'string') {
-          throw new Error(`parquet: column ${column.name} (${column.type}) cannot hold ${JSON.stringify(v)}`);
-        }
-        values.push(v!);
-      }
+      const { present, values } = columnValues(column, c, rows);
       const levels = definitionLevels(present);
       const dictionary = column.type === 'varchar' ? dictionaryOf(values as string[]) : undefined;
       const dictionaryPage = dictionary && plainValues('varchar', dictionary.values);
