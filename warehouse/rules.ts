@@ -6,8 +6,9 @@
 // scope file: run in the load transaction of a task of files (loader.ts) over those files' rows; an
 //   error removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
 //   `raw.<form>` of the rule's forms is read as the loaded files' rows only (the loader hands over
-//   a temporary table of the task's rows, so the check costs their rows, not the whole table's). A file rule looks at
-//   one row at a time, so running it over many files at once finds what it finds in each.
+//   a temporary table of the task's rows, so the check costs their rows, not the whole table's). A
+//   file rule looks at one row at a time, so running it over many files at once finds what it
+//   finds in each.
 // scope warehouse: run over the current files of all schools after a batch, before the transforms
 //   (activities.ts transform); a run replaces the rule's previous findings in ops.rejects.
 import { readFileSync, readdirSync } from 'node:fs';
