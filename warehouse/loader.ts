@@ -62,7 +62,7 @@ export async function loadParsedFiles(wh: Warehouse, home: string, ps: ParseResu
   if (!ps.length) return [];
   // one DuckDB thread: a task is a few thousand rows, and a second thread (beside the parse
   // threads on the same cores) only added its coordination: the province's loads took 27 s of
-  // CPU on two threads, 22 s on one, in the same time (bench/README "Province end to end")
+  // CPU on two threads, 22 s on one, in about the same time (bench/README "Province end to end")
   await wh.run('set threads = 1');
   try {
     return await loadInTransaction(wh, home, ps);
