@@ -40,7 +40,7 @@ function isLockError(e: unknown): boolean {
 /**
  * A writer checkpoints when its WAL passes this, not DuckDB's 16 MB: a batch's loads are many
  * small commits, and at 16 MB the province's loads (250 MB of WAL) checkpointed some fifteen
- * times, 14 s of CPU more than one checkpoint at the end (its loads took 31 s alone, 20 s). The
+ * times, 14 s of CPU more than one checkpoint at the end (the loads alone: 31 s, then 20 s). The
  * transform activity checkpoints each batch, after its loads and after its marts
  * (workflows/ingest/activities.ts). Until then the rows are safe in the WAL.
  */

@@ -60,14 +60,17 @@ async function fileRows(wh: Warehouse, shas: string[]): Promise<Map<string, File
 /** The files in their order, as if loaded one after another: a file met before (or twice in the task) is 'unchanged'. */
 export async function loadParsedFiles(wh: Warehouse, home: string, ps: ParseResult[]): Promise<FileSummary[]> {
   if (!ps.length) return [];
-  // one DuckDB thread: a task is a few thousand rows, and a second thread (beside the parse
-  // threads on the same cores) only added its coordination: the province's loads took 27 s of
-  // CPU on two threads, 22 s on one, in about the same time (bench/README "Province end to end")
+  // one DuckDB thread: a task is a few thousand rows, and more threads (beside the parse threads
+  // on the same cores) only added coordination: on two cores the province's loads took 27 s of
+  // CPU on two threads, 22 s on one, in about the same time (bench/README "Province end to end").
+  // The setting is the instance's: the warehouse worker runs one activity at a time.
   await wh.run('set threads = 1');
   try {
     return await loadInTransaction(wh, home, ps);
   } finally {
-    await wh.run('reset threads');
+    // (a failed reset leaves the instance on one thread until it is reopened; the load's own
+    // result or error is what counts)
+    await wh.run('reset threads').catch(() => undefined);
   }
 }
 
@@ -87,18 +90,11 @@ function loadInTransaction(wh: Warehouse, home: string, ps: ParseResult[]): Prom
       }
     });
 
-    // each form's rows of the task read from their Parquet once, into a temporary table with
-    // raw.<form>'s columns: raw.<form> is appended from it and the file rules read it (reading
-    // the Parquet a second time for the rules cost as much as the insert)
     const staged = fresh.filter((p) => p.status === 'parsed' && p.form && p.stagingPath);
-    const tables = new Map<string, string>();
+    const parquet = (p: ParseResult) => join(home, p.stagingPath!);
     for (const form of [...new Set(staged.map((p) => p.form!))]) {
-      const paths = staged.filter((p) => p.form === form).map((p) => quotedString(join(home, p.stagingPath!)));
-      const table = qualified('temp', `load_${form}`);
-      await wh.run(`create or replace temp table "load_${form}" as select * from ${qualified('raw', form)} limit 0`);
-      await wh.run(`insert into ${table} by name select * from read_parquet([${paths.join(', ')}], union_by_name = true)`);
-      await wh.run(`insert into ${qualified('raw', form)} select * from ${table}`);
-      tables.set(form, table);
+      const paths = staged.filter((p) => p.form === form).map((p) => quotedString(parquet(p)));
+      await wh.run(`insert into ${qualified('raw', form)} by name select * from read_parquet([${paths.join(', ')}], union_by_name = true)`);
     }
     const rejects = fresh.filter((p) => p.rejectsPath).map((p) => quotedString(join(home, p.rejectsPath!)));
     if (rejects.length) await wh.run(`insert into ops.rejects by name select * from read_parquet([${rejects.join(', ')}], union_by_name = true)`);
@@ -122,8 +118,7 @@ function loadInTransaction(wh: Warehouse, home: string, ps: ParseResult[]): Prom
     const loaded = fresh.filter((p) => p.status === 'parsed' && p.form);
 
     // the file-scope validation rules (forms/rules): an error rejects its row here, in this transaction
-    const rules = await applyFileRules(wh, home, loaded.map((p) => ({ sha256: p.sha256, form: p.form! })), tables);
-    for (const table of tables.values()) await wh.run(`drop table ${table}`);
+    const rules = await applyFileRules(wh, home, loaded.map((p) => ({ sha256: p.sha256, form: p.form!, parquet: p.stagingPath ? parquet(p) : undefined })));
     if (rules.rejectedRows.size) {
       const moved = [...rules.rejectedRows];
       await wh.run(

@@ -6,9 +6,8 @@
 // scope file: run in the load transaction of a task of files (loader.ts) over those files' rows; an
 //   error removes the row from raw.<form> and moves it from accepted to rejected in ops.files. Every
 //   `raw.<form>` of the rule's forms is read as the loaded files' rows only (the loader hands over
-//   a temporary table of the task's rows, so the check costs their rows, not the whole table's). A
-//   file rule looks at one row at a time, so running it over many files at once finds what it
-//   finds in each.
+//   their own Parquet, so the check costs their rows, not the whole table's). A file rule looks at
+//   one row at a time, so running it over many files at once finds what it finds in each.
 // scope warehouse: run over the current files of all schools after a batch, before the transforms
 //   (activities.ts transform); a run replaces the rule's previous findings in ops.rejects.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -130,25 +129,23 @@ interface FileInfo {
   raw_path: string;
 }
 
-/** A loaded file whose rows are in raw.<form>. */
+/** A loaded file whose rows are in raw.<form>: read from its staging Parquet when it has one, else from the table. */
 export interface FileRows {
   sha256: string;
   form: string;
+  /** the staging Parquet (absolute path) holding exactly the file's rows of raw.<form> */
+  parquet?: string;
 }
 
-/**
- * Where the rows of a load are besides raw.<form>: form → a table with raw.<form>'s columns holding
- * exactly the load's rows of that form (the loader's temporary table), so a rule reads the task's
- * few thousand rows instead of the whole table.
- */
-export type LoadTables = ReadonlyMap<string, string>;
-
-/** The rows of raw.<form> that some files of a load hold, as one relation. */
-function rowsOfFiles(form: string, files: FileRows[], tables?: LoadTables): string {
-  if (!files.length) return `(select * from ${qualified('raw', form)} where false)`;
-  const table = tables?.get(form);
-  if (table) return table;
-  return `(select * from ${qualified('raw', form)} where file_sha256 in (${files.map((f) => quotedString(f.sha256)).join(', ')}))`;
+/** The rows of raw.<form> that some files of a load hold, as one relation (their Parquet when every one has it). */
+function rowsOfFiles(form: string, files: FileRows[]): string {
+  const table = qualified('raw', form);
+  if (!files.length) return `(select * from ${table} where false)`;
+  if (files.every((f) => f.parquet)) {
+    const paths = files.map((f) => quotedString(f.parquet!)).join(', ');
+    return `(select * from ${table} where false union all by name select * from read_parquet([${paths}], union_by_name = true))`;
+  }
+  return `(select * from ${table} where file_sha256 in (${files.map((f) => quotedString(f.sha256)).join(', ')}))`;
 }
 
 /**
@@ -156,16 +153,16 @@ function rowsOfFiles(form: string, files: FileRows[], tables?: LoadTables): stri
  * of that form (nothing, for a form none of them has). Any other table the select reads (reference
  * tables, raw.grid_returns) is left as it is.
  */
-function forFiles(rule: Rule, files: FileRows[], tables?: LoadTables): string {
+function forFiles(rule: Rule, files: FileRows[]): string {
   const forms = new Set(rule.forms);
   return rule.sql.replace(/\braw\.([a-z0-9_]+)\b/g, (whole, form: string) =>
-    forms.has(form) ? rowsOfFiles(form, files.filter((f) => f.form === form), tables) : whole);
+    forms.has(form) ? rowsOfFiles(form, files.filter((f) => f.form === form)) : whole);
 }
 
 /** Run a rule's select (optionally over some files only) and turn its rows into findings. */
-async function findings(wh: Warehouse, home: string, rule: Rule, onlyFiles?: FileRows[], tables?: LoadTables): Promise<RuleFinding[]> {
+async function findings(wh: Warehouse, home: string, rule: Rule, onlyFiles?: FileRows[]): Promise<RuleFinding[]> {
   const sql = onlyFiles
-    ? `select * from (${forFiles(rule, onlyFiles, tables)}) where file_sha256 in (${onlyFiles.map((f) => quotedString(f.sha256)).join(', ')})`
+    ? `select * from (${forFiles(rule, onlyFiles)}) where file_sha256 in (${onlyFiles.map((f) => quotedString(f.sha256)).join(', ')})`
     : rule.sql;
   const rows = await wh.rows<Row>(sql);
   if (!rows.length) return [];
@@ -249,7 +246,7 @@ const withCodelists = new WeakSet<Warehouse>();
  * their rows from raw.<form>; every finding goes to ops.rejects. The caller moves each file's
  * rejected rows from accepted to rejected.
  */
-export async function applyFileRules(wh: Warehouse, home: string, files: FileRows[], tables?: LoadTables): Promise<FileRulesResult> {
+export async function applyFileRules(wh: Warehouse, home: string, files: FileRows[]): Promise<FileRulesResult> {
   const forms = new Set(files.map((f) => f.form));
   const rules = listRules().filter((r) => r.scope === 'file' && r.forms.some((f) => forms.has(f)));
   if (!rules.length) return { rejectedRows: new Map(), findings: [] };
@@ -265,7 +262,7 @@ export async function applyFileRules(wh: Warehouse, home: string, files: FileRow
   // (form → "sha, sheet, row" of each rejected row)
   const rejected = new Map<string, Map<string, [string, string, string]>>();
   for (const rule of rules) {
-    const fs = await findings(wh, home, rule, files.filter((f) => rule.forms.includes(f.form)), tables);
+    const fs = await findings(wh, home, rule, files.filter((f) => rule.forms.includes(f.form)));
     all.push(...fs);
     if (rule.severity !== 'error') continue;
     for (const f of fs) {

@@ -2,7 +2,7 @@
 // or 32-bit integers, every column OPTIONAL (nulls allowed), one row group, one data page (v1) per
 // column (a dictionary page first for a text column of few distinct values), PLAIN values or
 // dictionary indices, definition levels in the RLE hybrid encoding, pages compressed with GZIP
-// (zlib, level 1) when the column holds more than a few bytes. Nothing else of the format (no
+// (zlib, level 1) when the column's pages hold 1 KB or more. Nothing else of the format (no
 // statistics, indexes or bit-packing): what the warehouse's read_parquet needs and any reader
 // reads. Writing a school's list this way costs about a quarter of the CPU of going through an
 // in-memory DuckDB (appender, COPY): about 5 ms against 21 ms; bench/README "Ingest parsing".
