@@ -284,6 +284,12 @@ const KINDS: Kind[] = [
       const ws = pupilSheet(wb, [good]);
       ws.getRow(150_004).values = withCell('C', 'HS2') as ExcelJS.CellValue[];
     }) },
+  { kind: 'a huge sheet whose row after the limit is broken', outcome: 'tệp bị từ chối', says: 'quá giới hạn 100.000 dòng của một tệp danh sách', make: async (d) =>
+    rezip(await workbook(join(d, 'huge-broken.xlsx'), (wb) => {
+      const ws = pupilSheet(wb, [good]);
+      ws.getRow(150_004).values = withCell('C', 'HS2') as ExcelJS.CellValue[];
+      ws.getRow(150_005).values = withCell('C', 'HS3') as ExcelJS.CellValue[];
+    }), (n, t) => (n === 'xl/worksheets/sheet1.xml' ? t.replace('r="C150005"', 'r="XFE150005"') : t)) },
   { kind: 'a zip bomb inside a workbook (a sheet inflating 1000:1)', outcome: 'tệp bị từ chối', says: 'nghi là tệp "zip bomb"', make: async (d) =>
     rezip(await pupilList(join(d, 'bomb.xlsx'), [good]), (n, t) => (n === 'xl/worksheets/sheet1.xml' ? t.replace('<sheetData>', `<sheetData>${' '.repeat(60 * 1024 * 1024)}`) : t)) },
   { kind: 'a dimension tag lying about the size', outcome: 'đọc đúng', says: '', make: async (d) =>

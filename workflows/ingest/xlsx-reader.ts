@@ -339,7 +339,14 @@ async function* scanRows(stream: AsyncIterable<Buffer> | Iterable<Buffer>, ctx: 
       }
       const close = buf.indexOf('</row>', tagEnd);
       if (close < 0) break;
-      const row = parseRow(buf.slice(tagEnd + 1, close), openTag, ctx, rowNo + 1);
+      let row: XlsxRow;
+      try {
+        row = parseRow(buf.slice(tagEnd + 1, close), openTag, ctx, rowNo + 1);
+      } catch (e) {
+        // the rows before a broken one first: the reader may stop at one of them (a list's row limit)
+        if (batch.length) yield batch;
+        throw e;
+      }
       rowNo = row.number;
       start = close + 6;
       batch.push(row);
