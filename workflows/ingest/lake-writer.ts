@@ -3,7 +3,7 @@
 // beside its target and renamed into place, so a crash leaves no half file. Parquet by
 // ./parquet-writer.ts (an in-memory DuckDB with an appender and COPY cost about four times as
 // much CPU for a school's list: about 21 ms against 5 ms; bench/README "Ingest parsing").
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempBeside } from '../../warehouse/lake.js';
 import { parquetFile, type ParquetColumn } from './parquet-writer.js';
@@ -43,13 +43,13 @@ export async function writeLakeFiles(stagingPath: string | null, columns: readon
 }
 
 async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   const tmp = tempBeside(target);
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, target);
   } catch (e) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

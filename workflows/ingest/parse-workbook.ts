@@ -2,7 +2,7 @@
 // accepted rows → lake/staging/<form>/<period>/<sha>.parquet (with file hash, sheet, row number),
 // rejected cells → lake/rejects/<form>/<period>/<sha>.parquet. Returns counts and paths only.
 // Runs inside a worker thread (parse-thread.ts) so the activity's event loop keeps heartbeating.
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { listForms, listLayouts, rawColumnNames, type FormLayout, type FormColumn } from '../../forms/layout.js';
 import { readCell, cellText } from '../../forms/cells.js';
@@ -120,17 +120,18 @@ export const MAX_DATA_ROWS = 100_000;
 type FileKind = 'zip' | 'xls' | 'encrypted' | 'empty' | 'html' | 'csv' | 'other';
 
 /** What the bytes say: a zip (xlsx), an OLE compound file (.xls, or a password-protected xlsx), text, or other. */
-async function fileKind(path: string): Promise<FileKind> {
-  const fh = await open(path, 'r');
+function fileKind(path: string): FileKind {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await fh.stat();
+    const { size } = fstatSync(fd);
     if (size === 0) return 'empty';
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(4096), 0, 4096, 0);
+    const buffer = Buffer.alloc(4096);
+    const bytesRead = readSync(fd, buffer, 0, 4096, 0);
     const head = buffer.subarray(0, bytesRead);
     if (bytesRead >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
     if (bytesRead >= 8 && head.subarray(0, 8).toString('hex') === 'd0cf11e0a1b11ae1') {
       // an encrypted .xlsx is an OLE file with an "EncryptedPackage" stream (its directory names are UTF-16)
-      const all = size <= 64 * 1024 * 1024 ? await fh.readFile() : head;
+      const all = size <= 64 * 1024 * 1024 ? readFileSync(fd) : head;
       return all.includes(Buffer.from('EncryptedPackage', 'utf16le')) ? 'encrypted' : 'xls';
     }
     if (head.includes(0)) return 'other';
@@ -139,7 +140,7 @@ async function fileKind(path: string): Promise<FileKind> {
     const firstLine = text.split(/\r?\n/, 1)[0]!;
     return /[,;\t]/.test(firstLine) ? 'csv' : 'other';
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -309,7 +310,7 @@ export async function parseWorkbook(input: ParseWorkbookInput): Promise<ParseRes
     rowsRead: 0, rowsIgnored: 0, best: [], tooLong: undefined, onProgress: input.onProgress,
   };
 
-  const kind = await fileKind(input.path);
+  const kind = fileKind(input.path);
   if (kind !== 'zip') return { ...base, message: notXlsxMessage(kind, input.fileName) };
   let wb: XlsxWorkbook | undefined;
   try {

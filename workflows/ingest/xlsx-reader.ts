@@ -7,7 +7,7 @@
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { nfc } from '../../forms/text.js';
 
@@ -109,9 +109,9 @@ function bomb(part: string, inflated: number, compressed: number): XlsxError {
 }
 
 async function openAnyZip(path: string): Promise<Zip> {
-  const size = (await stat(path)).size;
+  const size = statSync(path).size;
   if (size <= WHOLE_FILE_BYTES) {
-    const buf = await readFile(path);
+    const buf = readFileSync(path);
     const zip = await zipFromBuffer(buf);
     return { zip, chunks: async (entry) => (entry.uncompressedSize <= WHOLE_PART_BYTES ? split(inflateEntry(buf, entry)) : entryStream(zip, entry)) };
   }
