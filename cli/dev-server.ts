@@ -1,7 +1,7 @@
 // The Temporal dev server as a child process: `temporal server start-dev` with its SQLite file in
 // THONGKE_HOME, so workflow state survives a restart. Stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,24 +67,45 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(opts: { home: string; port?: number; startTimeoutMs?: number }): Promise<DevServer> {
-  mkdirSync(opts.home, { recursive: true });
-  const port = opts.port ?? 7233;
+/** A server that exits before it answers, tried this many times in all. The CLI picks its other
+ * ports (HTTP API, metrics, the services' own) itself, each free when it looked; another process,
+ * or another server starting beside it, can take one before it binds ("address already in use"),
+ * and a fresh start picks others. */
+const START_ATTEMPTS = 3;
+
+class ServerExited extends Error {}
+
+/** Start the dev server on `port` (default 7233), or on a free port picked for each attempt ('free'). */
+export async function startDevServer(opts: { home: string; port?: number | 'free'; startTimeoutMs?: number }): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts.home, opts.port === 'free' ? await freePort() : opts.port ?? 7233, opts.startTimeoutMs ?? 60_000);
+    } catch (e) {
+      if (!(e instanceof ServerExited) || attempt >= START_ATTEMPTS) throw e;
+      console.warn(`Temporal dev server did not start (attempt ${attempt} of ${START_ATTEMPTS}), starting it again: ${e.message.split('\n')[0]}`);
+    }
+  }
+}
+
+async function startOnce(home: string, port: number, startTimeoutMs: number): Promise<DevServer> {
+  mkdirSync(home, { recursive: true });
   const address = `127.0.0.1:${port}`;
-  const log = openSync(join(opts.home, 'temporal-server.log'), 'a');
+  const logPath = join(home, 'temporal-server.log');
+  const log = openSync(logPath, 'a');
   const child = spawn(temporalCli(), [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
-    '--db-filename', join(opts.home, 'temporal.db'), '--log-level', 'warn',
+    '--db-filename', join(home, 'temporal.db'), '--log-level', 'warn',
   ], { stdio: ['ignore', log, log] });
+  closeSync(log); // the child has its own copy
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? -1));
   child.on('error', () => (exited = -1));
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + startTimeoutMs;
   while (!(await temporalAnswers(address, 1000))) {
-    if (exited !== null) throw new Error(`Temporal dev server exited (code ${exited}); ${join(opts.home, 'temporal-server.log')} ends:\n${logTail(join(opts.home, 'temporal-server.log'))}`);
+    if (exited !== null) throw new ServerExited(`Temporal dev server exited (code ${exited}); ${logPath} ends:\n${logTail(logPath)}`);
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw new Error(`Temporal dev server did not answer on ${address}; see ${join(opts.home, 'temporal-server.log')}`);
+      throw new Error(`Temporal dev server did not answer on ${address}; see ${logPath}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -11,7 +11,7 @@ import type { BatchProgress, FileSummary } from '../workflows/ingest/types.js';
 import { publish, publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
 import { formatInt } from '../dashboards/format.js';
-import { startDevServer, temporalAnswers, freePort, type DevServer } from './dev-server.js';
+import { startDevServer, temporalAnswers, type DevServer } from './dev-server.js';
 import { expandInputs } from './inputs.js';
 import { generateDemoWorld } from '../fixtures/demo-world.js';
 
@@ -172,7 +172,7 @@ async function demo(): Promise<number> {
     if (await temporalAnswers(candidate)) address = candidate;
     else {
       err('Khởi động máy chủ Temporal…');
-      devServer = await startDevServer({ home, port: (await portFree(port)) ? port : await freePort() });
+      devServer = await startDevServer({ home, port: (await portFree(port)) ? port : 'free' });
       address = devServer.address;
     }
   }

@@ -121,10 +121,10 @@ async function direct() {
 }
 
 async function temporal(home) {
-  const { startDevServer, freePort } = await dist('cli/dev-server.js');
+  const { startDevServer } = await dist('cli/dev-server.js');
   const { startWorkers } = await dist('workflows/worker.js');
   const { connectClient, runIngestBatch } = await dist('workflows/client.js');
-  const server = await startDevServer({ home, port: await freePort(), startTimeoutMs: 60_000 });
+  const server = await startDevServer({ home, port: 'free', startTimeoutMs: 60_000 });
   const workers = await startWorkers({ address: server.address, queues: ['ingest', 'warehouse'] });
   try {
     const client = await connectClient(server.address);

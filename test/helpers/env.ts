@@ -13,11 +13,6 @@ export function tempHome(prefix = 'thongke-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/**
- * A dev server on a free port. The port is free when chosen but may be taken before the server
- * binds it (test files start servers side by side): a server that exits at start is tried again on
- * another port, twice at most; the last error, with the end of the server's log, is thrown.
- */
 /** Read-only queries on the warehouse of `home`, rows as JSON-safe objects. */
 export function warehouseQuery(home: string): <T>(sql: string) => Promise<T[]> {
   return async <T>(sql: string): Promise<T[]> => {
@@ -26,16 +21,10 @@ export function warehouseQuery(home: string): <T>(sql: string) => Promise<T[]> {
   };
 }
 
+/** A dev server on a free port with its own database file (startDevServer tries again when it exits at start). */
 export async function startServer(home: string) {
-  const { startDevServer, freePort } = await dist.devServer();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startDevServer({ home, port: await freePort() });
-    } catch (e) {
-      if (attempt >= 3 || !String((e as Error).message).includes('exited')) throw e;
-      console.warn(`dev server did not start (attempt ${attempt}), trying another port: ${(e as Error).message}`);
-    }
-  }
+  const { startDevServer } = await dist.devServer();
+  return await startDevServer({ home, port: 'free' });
 }
 
 export interface RunResult {
