@@ -82,7 +82,7 @@ export async function startDevServer(opts: { home: string; port?: number | 'free
       return await startOnce(opts.home, opts.port === 'free' ? await freePort() : opts.port ?? 7233, opts.startTimeoutMs ?? 60_000);
     } catch (e) {
       if (!(e instanceof ServerExited) || attempt >= START_ATTEMPTS) throw e;
-      console.warn(`Temporal dev server did not start (attempt ${attempt} of ${START_ATTEMPTS}), starting it again: ${e.message.split('\n')[0]}`);
+      console.warn(`Temporal dev server did not start (attempt ${attempt} of ${START_ATTEMPTS}), starting it again. ${e.message}`);
     }
   }
 }

@@ -108,6 +108,9 @@ function bomb(part: string, inflated: number, compressed: number): XlsxError {
   return new XlsxError(`${/worksheets/.test(part) ? 'trang tính' : `phần ${part}`} giải nén quá lớn (${Math.round(inflated / 1e6)} MB, tỷ lệ nén ${Math.round(inflated / Math.max(1, compressed))}:1) — nghi là tệp "zip bomb"`);
 }
 
+// Sync reads: in the parse threads each async call was a round trip through libuv's pool on busy
+// cores (bench/README runs 12-15); on the main loop (original-rows.ts) a read of up to
+// WHOLE_FILE_BYTES blocks it briefly, as the synchronous inflate there already does.
 async function openAnyZip(path: string): Promise<Zip> {
   const size = statSync(path).size;
   if (size <= WHOLE_FILE_BYTES) {
